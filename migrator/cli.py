@@ -1,0 +1,225 @@
+"""The command line. Nothing else in the package knows about argv.
+
+Heavy modules (the rule table, tree-sitter) are imported inside the commands, so
+that ``--help`` and a pre-commit run on one file start fast.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+if TYPE_CHECKING:
+    from migrator.config import Settings
+    from migrator.findings import FileResult
+
+EXIT_CLEAN, EXIT_PENDING, EXIT_ERROR = 0, 1, 2
+# Show a progress bar only for runs long enough to want one.
+PROGRESS_MIN_FILES = 500
+
+
+class _DefaultGroup(click.Group):
+    """``datamimic-migrate PATHS`` means ``datamimic-migrate migrate PATHS``."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if not args or (args[0] not in self.commands and args[0] not in ("--help", "-h", "--version")):
+            args = ["migrate", *args]
+        return super().parse_args(ctx, args)
+
+
+@click.group(cls=_DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="datamimic-migrate")
+def main() -> None:
+    """Migrate DATAMIMIC External API v1 calls to v2.
+
+    \b
+    datamimic-migrate [OPTIONS] [PATHS]...   rewrite v1 calls in place (default: .)
+    datamimic-migrate --diff [PATHS]...      show the rewrite, change nothing
+    datamimic-migrate rules                  list the rule table
+    datamimic-migrate explain DM101          explain one rule
+
+    Run `datamimic-migrate migrate --help` for every option.
+    """
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--diff", is_flag=True, help="Print a unified diff of the rewrite and write nothing.")
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 if anything is left to migrate.")
+@click.option("--unsafe-fixes", is_flag=True, default=None, help="Also apply unsafe fixes: a file name taken at run time, a shared variable changed.")
+@click.option("--select", "select", multiple=True, metavar="ID", help="Only these rule ids (or prefixes); repeatable.")
+@click.option("--ignore", "ignore", multiple=True, metavar="ID", help="Skip these rule ids (or prefixes); repeatable.")
+@click.option(
+    "--instance",
+    "instances",
+    multiple=True,
+    metavar="URL",
+    help="A DATAMIMIC base URL (https://tdm.example.com): calls to it are DATAMIMIC calls.",
+)
+@click.option("--assume-datamimic", is_flag=True, default=None, help="Treat every v1-shaped call as a DATAMIMIC call.")
+@click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, help="Worker processes (0: one per core).")
+@click.option("--rules", "rules_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Use another rule table file.")
+@click.option("--quiet", "-q", is_flag=True, help="Print only the summary.")
+def migrate(paths: tuple[Path, ...], diff: bool, check: bool, rules_file: Path | None, jobs: int, quiet: bool, **options: Any) -> None:
+    """Rewrite DATAMIMIC v1 calls in PATHS (files or folders; default: .).
+
+    Folders are walked honouring .gitignore. Shell scripts are chosen by
+    extension (.sh, .bash, .zsh, .ksh) or by their #! line.
+
+    A call is rewritten only when it is a DATAMIMIC call: its host, a variable it
+    is built from or the enclosing function mentions DATAMIMIC, or its host is a
+    configured instance. Calls that cannot be rewritten safely are reported with
+    their rule id and left as they are. Put `# datamimic-migrate: ignore` (or
+    `ignore[DM105]`) on a call's line or the line before to leave it alone.
+
+    \b
+    Exit status: 0  nothing left to migrate
+                 1  files were (or would be) changed, or calls need review
+                 2  an error: a bad rule table or configuration, a file that
+                    could not be read or parsed (it is left untouched)
+
+    Settings can also live in pyproject.toml under [tool.datamimic-migrate]:
+    instances, select, ignore, assume-datamimic, unsafe-fixes, max-file-size.
+    """
+    from migrator import engine, files
+
+    settings = _settings(rules_file, options)
+    todo = engine.plan(paths or (Path("."),))
+    err = click.get_text_stream("stderr")
+    if len(todo) >= PROGRESS_MIN_FILES and err.isatty() and not quiet:
+        with click.progressbar(length=len(todo), label="Migrating", file=err) as bar:
+            results = engine.run(todo, settings, jobs, bar.update)
+    else:
+        results = engine.run(todo, settings, jobs)
+
+    write = not (diff or check)
+    if diff:
+        from migrator.report.diff import unified_diff
+
+        out = sys.stdout.buffer
+        for result in results:
+            if result.outcome == "changed":
+                out.write(unified_diff(result).encode("utf-8", "surrogateescape"))
+        out.flush()
+    if write:
+        for result in results:
+            if result.outcome == "changed":
+                files.write_atomic(Path(result.path), result.migrated)
+    if not quiet:
+        _print_findings(results, err if diff else click.get_text_stream("stdout"), write)
+    click.echo(_summary(results, write), err=True)
+    sys.exit(_exit_code(results))
+
+
+def _settings(rules_file: Path | None, options: dict[str, Any]) -> Settings:
+    from migrator import ruletable
+    from migrator.config import ConfigError, Settings, find_pyproject, read_pyproject
+
+    try:
+        table = ruletable.load(rules_file.resolve() if rules_file else None)
+        config = read_pyproject(find_pyproject(Path.cwd()))
+    except (ruletable.RuleTableError, ConfigError) as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_ERROR)
+
+    def pick(key: str, default: Any) -> Any:
+        value = options.get(key.replace("-", "_"))
+        if value not in (None, ()):
+            return value
+        return config.get(key, default)
+
+    return Settings(
+        table=table,
+        instances=tuple(options["instances"]) + tuple(config.get("instances", ())),
+        assume_datamimic=bool(pick("assume-datamimic", False)),
+        select=frozenset(pick("select", ())),
+        ignore=frozenset(pick("ignore", ())),
+        unsafe_fixes=bool(pick("unsafe-fixes", False)),
+        max_file_size=int(config.get("max-file-size", Settings.max_file_size)),
+    )
+
+
+def _print_findings(results: list[FileResult], stream: Any, written: bool) -> None:
+    for result in results:
+        for finding in result.findings:
+            status = finding.status.value
+            if status == "migrated" and not written:
+                status = "fixable"
+            click.echo(f"{result.path}:{finding.line}:{finding.column}: {finding.rule} [{status}] {finding.message}", file=stream)
+        if result.outcome == "skipped":
+            click.echo(f"{result.path}: skipped: {result.reason}", file=stream)
+
+
+def _summary(results: list[FileResult], written: bool) -> str:
+    statuses = Counter(f.status.value for r in results for f in r.findings)
+    outcomes = Counter(r.outcome.value for r in results)
+    changed = outcomes["changed"]
+    verb = "changed" if written else "would be changed"
+    parts = [f"{len(results)} files scanned", f"{changed} {verb}"]
+    migrated = statuses["migrated"]
+    if migrated:
+        parts.append(f"{migrated} calls {'migrated' if written else 'to migrate'}")
+    for status, label in (
+        ("review", "need review"),
+        ("unsafe", "have unsafe fixes (--unsafe-fixes)"),
+        ("unmapped", "unmapped"),
+        ("possible", "possible calls left alone"),
+    ):
+        if statuses[status]:
+            parts.append(f"{statuses[status]} {label}")
+    if outcomes["failed"]:
+        parts.append(f"{outcomes['failed']} files failed")
+    return "datamimic-migrate: " + ", ".join(parts) + "."
+
+
+def _exit_code(results: list[FileResult]) -> int:
+    if any(r.outcome == "failed" for r in results):
+        return EXIT_ERROR
+    if any(r.outcome == "changed" for r in results):
+        return EXIT_PENDING
+    if any(f.status.blocks for r in results for f in r.findings):
+        return EXIT_PENDING
+    return EXIT_CLEAN
+
+
+@main.command("rules")
+@click.option("--rules", "rules_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Use another rule table file.")
+def list_rules(rules_file: Path | None) -> None:
+    """List the rule table: id, name, method and the v1 -> v2 path."""
+    table = _settings(rules_file, {"instances": ()}).table
+    for meta in sorted(table.meta, key=lambda m: m.id):
+        click.echo(f"{meta.id}  {meta.name:<24} {meta.title}")
+    for rule in table.rules:
+        methods = ",".join(rule.methods)
+        click.echo(f"{rule.id}  {rule.name:<24} {methods:<6} {rule.v1.text} -> {rule.v2.text}")
+
+
+@main.command()
+@click.argument("rule_id")
+@click.option("--rules", "rules_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Use another rule table file.")
+def explain(rule_id: str, rules_file: Path | None) -> None:
+    """Explain one rule: its mapping, notes and an example."""
+    from migrator.ruletable import Rule
+
+    table = _settings(rules_file, {"instances": ()}).table
+    try:
+        entry = table.get(rule_id.upper())
+    except KeyError:
+        click.echo(f"error: no rule {rule_id!r}; `datamimic-migrate rules` lists them", err=True)
+        sys.exit(EXIT_ERROR)
+    click.echo(f"{entry.id} {entry.name}: {entry.title}\n")
+    if isinstance(entry, Rule):
+        click.echo(f"  {', '.join(entry.methods)} {entry.v1.text}\n  -> {entry.v2.text}\n")
+        click.echo(f"Guide: {entry.guide}\n")
+    click.echo(entry.note + "\n")
+    if isinstance(entry, Rule):
+        example = entry.examples[0]
+        click.echo("Before:\n" + _indent(example.before) + "\nAfter:\n" + _indent(example.after))
+
+
+def _indent(text: str) -> str:
+    return "".join("    " + line + "\n" for line in text.strip("\n").splitlines())

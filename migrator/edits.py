@@ -1,0 +1,140 @@
+"""Byte-range edits: collected from the front ends, applied once, from the end backwards.
+
+Untouched bytes stay identical because nothing is regenerated: a fix is a set of
+edits of the original bytes. Fixes that share an edit (the v1 base in a variable
+every call uses) stand or fall together; fixes whose edits overlap are never both
+applied: they are reported for review instead.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from migrator.findings import Finding, Status
+
+IGNORE = re.compile(rb"datamimic-migrate:\s*ignore(?:\[(?P<ids>[A-Z0-9,\s]+)\])?")
+
+
+@dataclass(frozen=True, order=True)
+class ByteEdit:
+    start: int
+    end: int
+    text: bytes
+
+
+@dataclass(frozen=True)
+class Fix:
+    finding: Finding
+    edits: tuple[ByteEdit, ...]
+    span: tuple[int, int]  # the call, for the before/after snippet
+    safe: bool = True
+    unsafe_reason: str = ""
+
+
+@dataclass(frozen=True)
+class IgnoreMark:
+    rules: frozenset[str] | None  # None: every rule
+    own_line: bool  # a comment alone on its line, which also covers the next line
+
+
+def ignored_lines(source: bytes) -> dict[int, IgnoreMark]:
+    """Lines (1-based) that carry an ignore comment."""
+    marks: dict[int, IgnoreMark] = {}
+    if b"datamimic-migrate" not in source:
+        return marks
+    for number, line in enumerate(source.splitlines(), start=1):
+        match = IGNORE.search(line)
+        if match:
+            ids = match.group("ids")
+            rules = None if ids is None else frozenset(i.strip() for i in ids.decode().split(",") if i.strip())
+            marks[number] = IgnoreMark(rules, line.lstrip().startswith(b"#"))
+    return marks
+
+
+def is_ignored(finding: Finding, marks: dict[int, IgnoreMark]) -> bool:
+    """Whether a line of the call, or a comment line right before it, ignores this rule."""
+    for number in range(finding.line - 1, max(finding.line, finding.end_line) + 1):
+        mark = marks.get(number)
+        if mark is None or (number == finding.line - 1 and not mark.own_line):
+            continue
+        if mark.rules is None or finding.rule in mark.rules:
+            return True
+    return False
+
+
+def _line_region(source: bytes, span: tuple[int, int]) -> tuple[int, int]:
+    start = source.rfind(b"\n", 0, span[0]) + 1
+    end = source.find(b"\n", span[1])
+    return start, len(source) if end == -1 else end
+
+
+def _apply(source: bytes, edits: list[ByteEdit]) -> bytes:
+    out = []
+    pos = len(source)
+    for edit in sorted(edits, reverse=True):
+        out.append(source[edit.end : pos])
+        out.append(edit.text)
+        pos = edit.start
+    out.append(source[:pos])
+    return b"".join(reversed(out))
+
+
+def snippet(source: bytes, fix: Fix) -> tuple[str, str]:
+    """The lines of the call before and after this fix alone."""
+    start, end = _line_region(source, fix.span)
+    inside = [ByteEdit(e.start - start, e.end - start, e.text) for e in fix.edits if start <= e.start and e.end <= end]
+    region = source[start:end]
+    return region.decode("utf-8", "replace"), _apply(region, inside).decode("utf-8", "replace")
+
+
+def _conflicts(edits: list[ByteEdit]) -> set[ByteEdit]:
+    bad: set[ByteEdit] = set()
+    ordered = sorted(edits)
+    for before, after in zip(ordered, ordered[1:]):
+        same_point = before.start == before.end == after.start == after.end
+        if after.start < before.end or same_point:
+            bad.update((before, after))
+    return bad
+
+
+def apply_fixes(source: bytes, fixes: list[Fix], unsafe_fixes: bool) -> tuple[bytes, list[Finding]]:
+    findings: list[Finding] = []
+    chosen: list[Fix] = []
+    for fix in fixes:
+        if fix.safe or unsafe_fixes:
+            chosen.append(fix)
+        else:
+            before, after = snippet(source, fix)
+            message = f"{fix.finding.message} (unsafe fix, applied with --unsafe-fixes: {fix.unsafe_reason})"
+            findings.append(replace(fix.finding, status=Status.UNSAFE, message=message, before=before, after=after))
+
+    # Fixes that share an edit are one group: applied together or not at all.
+    group = list(range(len(chosen)))
+
+    def root(i: int) -> int:
+        while group[i] != i:
+            group[i] = group[group[i]]
+            i = group[i]
+        return i
+
+    owner: dict[ByteEdit, int] = {}
+    for i, fix in enumerate(chosen):
+        for edit in fix.edits:
+            if edit in owner:
+                group[root(i)] = root(owner[edit])
+            else:
+                owner[edit] = i
+    bad_edits = _conflicts(list(owner))
+    bad_groups = {root(i) for i, fix in enumerate(chosen) if bad_edits.intersection(fix.edits)}
+
+    applied: set[ByteEdit] = set()
+    for i, fix in enumerate(chosen):
+        before, after = snippet(source, fix)
+        if root(i) in bad_groups:
+            message = f"{fix.finding.message}; not rewritten: it overlaps another rewrite, migrate it by hand"
+            findings.append(replace(fix.finding, status=Status.REVIEW, message=message, before=before))
+        else:
+            applied.update(fix.edits)
+            findings.append(replace(fix.finding, status=Status.MIGRATED, before=before, after=after))
+    return _apply(source, list(applied)), findings

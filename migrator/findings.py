@@ -1,0 +1,53 @@
+"""What every layer reports: a ``Finding`` per call or read, a ``FileResult`` per file.
+
+A file's run never raises: it ends as changed, unchanged, skipped (with the
+reason) or failed (with the error), always with its findings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class Status(str, Enum):
+    MIGRATED = "migrated"  # rewritten (or, with --diff/--check, would be)
+    UNSAFE = "unsafe"  # a fix exists but is applied only with --unsafe-fixes
+    REVIEW = "review"  # a DATAMIMIC v1 call or read that needs a person
+    UNMAPPED = "unmapped"  # a DATAMIMIC v1 path the guide gives no v2 form for
+    POSSIBLE = "possible"  # a v1-shaped call that may not be DATAMIMIC's: left alone
+    ERROR = "error"  # the file could not be read or parsed
+
+    @property
+    def blocks(self) -> bool:
+        """Whether this finding means something is left to migrate (exit code 1)."""
+        return self is not Status.POSSIBLE
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    status: Status
+    line: int  # 1-based
+    column: int  # 1-based
+    message: str
+    before: str = ""
+    after: str = ""
+    end_line: int = 0  # last line of the call, for ignore comments; 0 = same as line
+
+
+class Outcome(str, Enum):
+    CHANGED = "changed"
+    UNCHANGED = "unchanged"
+    SKIPPED = "skipped"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class FileResult:
+    path: str
+    outcome: Outcome
+    findings: tuple[Finding, ...] = ()
+    reason: str = ""  # why skipped or failed
+    original: bytes = field(default=b"", repr=False)
+    migrated: bytes = field(default=b"", repr=False)

@@ -1,0 +1,285 @@
+"""Shell words as URL-model pieces, variables followed through assignments, and quoting.
+
+tree-sitter-bash gives byte offsets; a word becomes ``Literal`` pieces (each
+character knowing its byte offset, so an edit can land inside the quotes it was
+written in) and ``Hole``s for expansions only known at run time. A variable
+assigned exactly once in the file is replaced by its value, remembering the
+variable's name (``via``) for the DATAMIMIC evidence and for shared edits.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Iterator
+
+from tree_sitter import Language, Node, Parser
+import tree_sitter_bash
+
+from migrator.urls import Content, Hole, Literal, Piece, Via
+
+_PARSER = Parser(Language(tree_sitter_bash.language()))
+
+EXPANSIONS = {"simple_expansion", "expansion", "command_substitution", "arithmetic_expansion", "process_substitution"}
+# In double quotes a backslash escapes only these.
+_DOUBLE_ESCAPABLE = '$`"\\\n'
+
+
+def parse(source: bytes) -> Node:
+    return _PARSER.parse(source).root_node
+
+
+def text(source: bytes, node: Node) -> str:
+    return source[node.start_byte : node.end_byte].decode("utf-8", "surrogateescape")
+
+
+def walk(node: Node) -> Iterator[Node]:
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        stack.extend(reversed(current.children))
+
+
+def _char_offsets(raw: bytes, start: int) -> tuple[str, list[int]]:
+    value = raw.decode("utf-8", "surrogateescape")
+    offsets = []
+    pos = start
+    for char in value:
+        offsets.append(pos)
+        pos += len(char.encode("utf-8", "surrogateescape"))
+    offsets.append(pos)
+    return value, offsets
+
+
+def _unescape(raw: bytes, start: int, escapable: str | None) -> tuple[str, list[int]]:
+    """Value and per-character offsets of text where a backslash escapes (``escapable``: which; None: any)."""
+    chars, offsets = _char_offsets(raw, start)
+    out: list[str] = []
+    out_offsets: list[int] = []
+    i = 0
+    while i < len(chars):
+        if chars[i] == "\\" and i + 1 < len(chars) and (escapable is None or chars[i + 1] in escapable):
+            if chars[i + 1] != "\n":  # a line continuation vanishes
+                out.append(chars[i + 1])
+                out_offsets.append(offsets[i])
+            i += 2
+            continue
+        out.append(chars[i])
+        out_offsets.append(offsets[i])
+        i += 1
+    out_offsets.append(offsets[-1])
+    return "".join(out), out_offsets
+
+
+@dataclass
+class Variables:
+    """Every assignment and every use of each variable in one file."""
+
+    source: bytes
+    assignments: dict[str, list[Node]] = field(default_factory=lambda: defaultdict(list))
+    uses: dict[str, list[Node]] = field(default_factory=lambda: defaultdict(list))
+
+    @classmethod
+    def of(cls, source: bytes, root: Node) -> Variables:
+        found = cls(source)
+        for node in walk(root):
+            if node.type in ("variable_assignment", "for_statement"):
+                # A loop variable counts as assigned, so it is never taken for a constant.
+                name = node.child_by_field_name("name" if node.type == "variable_assignment" else "variable")
+                if name is not None and name.type == "variable_name":
+                    found.assignments[text(source, name)].append(node)
+            elif node.type in ("simple_expansion", "expansion"):
+                name = _expansion_name(source, node)
+                if name:
+                    found.uses[name].append(node)
+        return found
+
+    def value(self, name: str) -> Node | None:
+        """The value node of a variable assigned once (None if never, or more than once)."""
+        nodes = self.assignments.get(name, [])
+        if len(nodes) != 1 or nodes[0].type != "variable_assignment":
+            return None
+        value = nodes[0].child_by_field_name("value")
+        if value is None or text(self.source, nodes[0]).startswith(f"{name}+="):
+            return None
+        return value
+
+
+def _expansion_name(source: bytes, node: Node) -> str | None:
+    names = [c for c in node.children if c.type in ("variable_name", "special_variable_name")]
+    return text(source, names[0]) if names else None
+
+
+def _is_plain(source: bytes, node: Node) -> bool:
+    """``$NAME`` or ``${NAME}``: nothing that changes the value."""
+    if node.type == "simple_expansion":
+        return True
+    inner = [c for c in node.children if c.type not in ("${", "}")]
+    return len(inner) == 1 and inner[0].type == "variable_name"
+
+
+class Words:
+    """Turns word nodes into pieces, following variables through their assignments."""
+
+    def __init__(self, source: bytes, variables: Variables) -> None:
+        self.source = source
+        self.variables = variables
+
+    def pieces(self, node: Node, context: str = "bare", via: tuple[Via, ...] = (), depth: int = 0) -> list[Piece]:
+        kind = node.type
+        raw = self.source[node.start_byte : node.end_byte]
+        if kind in ("word", "number"):
+            value, offsets = _unescape(raw, node.start_byte, None)
+            return [Literal(value, tuple(offsets), "bare", via)]
+        if kind == "raw_string":
+            value, offsets = _char_offsets(raw[1:-1], node.start_byte + 1)
+            return [Literal(value, tuple(offsets), "single", via)]
+        if kind == "ansi_c_string":
+            return [Literal(_ansi_c(raw[2:-1].decode("utf-8", "surrogateescape")), None, "ansi", via)]
+        if kind == "string":
+            return self._double_quoted(node, via, depth)
+        if kind == "concatenation":
+            return self.joined(node.children, context, via, depth)
+        if kind in ("simple_expansion", "expansion"):
+            return self._expansion(node, context, via, depth)
+        return [Hole(text(self.source, node), (node.start_byte, node.end_byte), context, None, via)]
+
+    def _double_quoted(self, node: Node, via: tuple[Via, ...], depth: int) -> list[Piece]:
+        out: list[Piece] = []
+        pos = node.start_byte + 1
+        end = node.end_byte - 1
+        for child in node.children:
+            if child.type not in EXPANSIONS:
+                continue
+            if child.start_byte > pos:
+                value, offsets = _unescape(self.source[pos : child.start_byte], pos, _DOUBLE_ESCAPABLE)
+                out.append(Literal(value, tuple(offsets), "double", via))
+            out.extend(self.pieces(child, "double", via, depth))
+            pos = child.end_byte
+        if end > pos:
+            value, offsets = _unescape(self.source[pos:end], pos, _DOUBLE_ESCAPABLE)
+            out.append(Literal(value, tuple(offsets), "double", via))
+        return out
+
+    def joined(self, nodes: list[Node], context: str = "bare", via: tuple[Via, ...] = (), depth: int = 0) -> list[Piece]:
+        """The pieces of nodes written side by side as one word.
+
+        tree-sitter-bash cuts ``$HOST/api/v1/$PROJECT/files`` after the second
+        ``$``; a lone ``$`` before a name is put back together as an expansion.
+        """
+        out: list[Piece] = []
+        for node in nodes:
+            pieces = self.pieces(node, context, via, depth)
+            first = pieces[0] if pieces else None
+            last = out[-1] if out else None
+            if isinstance(last, Hole) and last.source == "$" and isinstance(first, Literal) and first.offsets:
+                name = re.match(r"[A-Za-z_][A-Za-z0-9_]*", first.text)
+                if name:
+                    out.pop()
+                    cut = len(name.group())
+                    span = (last.span[0], first.offsets[cut])
+                    out.extend(self.variable(name.group(), "$" + name.group(), span, last.context, via, depth))
+                    rest = Literal(first.text[cut:], first.offsets[cut:], first.context, first.via)
+                    pieces = ([rest] if rest.text else []) + pieces[1:]
+            for piece in pieces:
+                last = out[-1] if out else None
+                if (
+                    isinstance(piece, Literal)
+                    and isinstance(last, Literal)
+                    and (last.context, last.via) == (piece.context, piece.via)
+                    and last.offsets
+                    and piece.offsets
+                    and last.offsets[-1] == piece.offsets[0]
+                ):
+                    # ".result[0].status" comes as five words: one piece of text.
+                    out[-1] = Literal(last.text + piece.text, last.offsets[:-1] + piece.offsets, last.context, last.via)
+                else:
+                    out.append(piece)
+        return out
+
+    def _expansion(self, node: Node, context: str, via: tuple[Via, ...], depth: int) -> list[Piece]:
+        name = _expansion_name(self.source, node)
+        source = text(self.source, node)
+        span = (node.start_byte, node.end_byte)
+        if not name or not _is_plain(self.source, node):
+            return [Hole(source, span, context, name, via)]
+        return self.variable(name, source, span, context, via, depth)
+
+    def variable(
+        self, name: str, source: str, span: tuple[int, int], context: str, via: tuple[Via, ...], depth: int
+    ) -> list[Piece]:
+        """The value of ``$name``: its pieces if it is a constant of the file, else a hole."""
+        hole = Hole(source, span, context, name, via)
+        if depth > 8 or any(v.name == name for v in via):
+            return [hole]
+        value = self.variables.value(name)
+        if value is None or value.type == "array":
+            return [hole]
+        pieces = self.pieces(value, "bare", (*via, Via(name, source, span, context)), depth + 1)
+        # A value computed by a command is known only at run time: keep the variable.
+        if any(isinstance(p, Hole) and p.name is None for p in pieces):
+            return [hole]
+        return pieces
+
+    def array(self, name: str) -> list[Node] | None:
+        """The element nodes of an array assigned once: ``opts=(-H "..." -s)``."""
+        value = self.variables.value(name)
+        if value is None or value.type != "array":
+            return None
+        return [c for c in value.children if c.type not in ("(", ")", "comment")]
+
+
+def static(pieces: list[Piece]) -> str | None:
+    """The text of pieces without holes."""
+    if any(isinstance(p, Hole) for p in pieces):
+        return None
+    return "".join(p.text for p in pieces)  # type: ignore[union-attr]
+
+
+_ANSI = {"n": "\n", "t": "\t", "r": "\r", "\\": "\\", "'": "'", '"': '"', "a": "\a", "b": "\b", "e": "\x1b", "f": "\f", "v": "\v"}
+
+
+def _ansi_c(body: str) -> str:
+    return re.sub(r"\\(.)", lambda m: _ANSI.get(m.group(1), "\\" + m.group(1)), body)
+
+
+# ------------------------------------------------------------------ quoting
+
+_SAFE_BARE = re.compile(r"[A-Za-z0-9_./:=@%+,-]*")
+
+
+def render(content: Content, context: str) -> str:
+    """Write ``content`` so that, placed where ``context`` says, the shell reads it back.
+
+    ``single``/``double``: inside such quotes; ``bare``: outside quotes.
+    Holes are written again as their source text, always inside double quotes.
+    """
+    out: list[str] = []
+    for item in content:
+        if isinstance(item, Hole):
+            out.append(_render_hole(item.source, context))
+        elif context == "single":
+            out.append(item.replace("'", "'\\''"))
+        elif context == "double":
+            out.append(re.sub(r'([$`"\\])', r"\\\1", item))
+        elif context == "bare":
+            out.append(item if _SAFE_BARE.fullmatch(item) else "'" + item.replace("'", "'\\''") + "'")
+        else:
+            raise ValueError(f"cannot write into {context} text")
+    return "".join(out)
+
+
+def _render_hole(source: str, context: str) -> str:
+    if context == "double":
+        return source
+    if context == "single":
+        return f"'\"{source}\"'"
+    return f'"{source}"'
+
+
+def quote_word(content: Content, style: str) -> str:
+    """A whole new word in ``style`` (``single`` or ``double``)."""
+    quote = "'" if style == "single" else '"'
+    return quote + render(content, style) + quote

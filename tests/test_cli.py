@@ -1,0 +1,109 @@
+"""The command line, run as a user runs it: a real process in a real folder."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, SAMPLES
+
+V1 = 'curl -s "https://acme.datamimic.io/api/v1/$P/info"\n'
+V2 = 'curl -s "https://acme.datamimic.io/api/v2/projects/$P"\n'
+
+
+def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run([sys.executable, "-m", "migrator", *args], cwd=cwd, env=env, capture_output=True, text=True)
+
+
+def test_rewrites_in_place_then_nothing_is_left(tmp_path):
+    (tmp_path / "a.sh").write_text(V1)
+    first = cli(cwd=tmp_path)
+    assert first.returncode == 1, first.stderr
+    assert (tmp_path / "a.sh").read_text() == V2
+    assert "a.sh:1:1: DM112 [migrated]" in first.stdout
+    assert "1 files scanned, 1 changed, 1 calls migrated" in first.stderr
+    second = cli(".", cwd=tmp_path)
+    assert second.returncode == 0
+    assert second.stdout == ""
+
+
+def test_check_writes_nothing(tmp_path):
+    (tmp_path / "a.sh").write_text(V1)
+    result = cli("--check", "a.sh", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "[fixable]" in result.stdout
+    assert (tmp_path / "a.sh").read_text() == V1
+
+
+def test_diff_applies_with_git(tmp_path):
+    work = tmp_path / "repo"
+    shutil.copytree(SAMPLES / "shell", work)
+    subprocess.run(["git", "init", "-q"], cwd=work, check=True)
+    result = cli("--diff", ".", cwd=work)
+    assert result.returncode == 1
+    assert result.stdout.startswith("--- a/")
+    assert "[fixable]" in result.stderr  # findings go to stderr when stdout is the diff
+    subprocess.run(["git", "apply", "-"], cwd=work, input=result.stdout, text=True, check=True)
+    in_place = tmp_path / "in-place"
+    shutil.copytree(SAMPLES / "shell", in_place)
+    cli(".", cwd=in_place)
+    for path in in_place.glob("*.sh"):
+        assert (work / path.name).read_bytes() == path.read_bytes(), path.name
+
+
+def test_errors_exit_2_and_the_run_goes_on(tmp_path):
+    (tmp_path / "bad.sh").write_text(V1 + "if then (\n")
+    (tmp_path / "good.sh").write_text(V1)
+    result = cli(".", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "bad.sh:1:1: DM001 [error] cannot parse: line 2" in result.stdout
+    assert (tmp_path / "good.sh").read_text() == V2
+    assert (tmp_path / "bad.sh").read_text() == V1 + "if then (\n"
+
+
+def test_bad_rule_table_exits_2_with_where(tmp_path):
+    rules = tmp_path / "rules.toml"
+    rules.write_text((ROOT / "rules" / "rules.toml").read_text().replace('methods = ["DELETE"]', 'methods = "DELETE"'))
+    result = cli("--rules", str(rules), ".", cwd=tmp_path)
+    assert result.returncode == 2
+    assert f"error: {rules}: [[rule]] #5 (DM105): key 'methods' must be a list" in result.stderr
+
+
+def test_settings_from_pyproject(tmp_path):
+    (tmp_path / "pyproject.toml").write_text('[tool.datamimic-migrate]\ninstances = ["https://tdm.example.com"]\n')
+    (tmp_path / "a.sh").write_text('curl "https://tdm.example.com/api/v1/$P/info"\n')
+    assert cli(".", cwd=tmp_path).returncode == 1
+    assert "/api/v2/projects/$P" in (tmp_path / "a.sh").read_text()
+
+
+def test_unknown_pyproject_key_is_an_error(tmp_path):
+    (tmp_path / "pyproject.toml").write_text('[tool.datamimic-migrate]\ninstance = "x"\n')
+    result = cli(".", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "unknown key 'instance'" in result.stderr
+
+
+def test_possible_calls_do_not_fail_the_run(tmp_path):
+    (tmp_path / "a.sh").write_text("curl https://ci.example.com/api/v1/job/files\n")
+    result = cli(".", cwd=tmp_path)
+    assert result.returncode == 0
+    assert "DM000 [possible]" in result.stdout
+
+
+@pytest.mark.parametrize("args", [["--help"], ["migrate", "--help"], ["rules"], ["explain", "DM101"]])
+def test_help_and_rule_commands(args, tmp_path, snapshot):
+    result = cli(*args, cwd=tmp_path)
+    assert result.returncode == 0
+    assert result.stdout == snapshot
+
+
+def test_explain_unknown_rule(tmp_path):
+    result = cli("explain", "DM999", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "no rule 'DM999'" in result.stderr

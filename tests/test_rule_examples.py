@@ -1,0 +1,20 @@
+"""Every rule's own examples, v1 in and v2 out, are tests (and what `explain` prints)."""
+
+from __future__ import annotations
+
+import pytest
+
+from migrator import ruletable
+
+from conftest import check_transformed
+
+EXAMPLES = [
+    pytest.param(example.before, example.after, id=f"{rule.id}-{i}")
+    for rule in ruletable.load().rules
+    for i, example in enumerate(rule.examples)
+]
+
+
+@pytest.mark.parametrize(("before", "after"), EXAMPLES)
+def test_rule_example(before, after, settings):
+    check_transformed(before, after, settings)

@@ -1,0 +1,250 @@
+"""The shell front end: curl as people write it, and what it must leave alone."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import check_noop, check_transformed, run_shell, statuses
+
+H = "https://acme.datamimic.io"
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        pytest.param(
+            f"curl -XPOST {H}/api/v1/p1/files -F file=@a.csv\n",
+            f"curl -XPOST {H}/api/v2/projects/p1/files/create-from-upload -F file=@a.csv -F 'file_type=create' -F 'custom_fields={{}}'\n",
+            id="glued-method-unquoted-url",
+        ),
+        pytest.param(
+            f"curl -sX PUT '{H}/api/v1/p1/files' --form 'file=@out/b.csv;type=text/csv'\n",
+            f"curl -sX PUT '{H}/api/v2/projects/p1/files/b.csv' --form 'file=@out/b.csv;type=text/csv'\n",
+            id="update-filename-from-upload-path",
+        ),
+        pytest.param(
+            f"curl -X PUT '{H}/api/v1/p1/files' -F 'file=@tmp.csv;filename=real name.csv'\n",
+            f"curl -X PUT '{H}/api/v2/projects/p1/files/real%20name.csv' -F 'file=@tmp.csv;filename=real name.csv'\n",
+            id="update-explicit-filename-encoded",
+        ),
+        pytest.param(
+            f"curl --url '{H}/api/v1/p1/info'\n",
+            f"curl --url '{H}/api/v2/projects/p1'\n",
+            id="url-option",
+        ),
+        pytest.param(
+            f"curl -d '{{\"task_type\": \"standard\"}}' \"{H}/api/v1/$P/generate\"\n",
+            f"curl -d '{{\"task_type\": \"standard\"}}' \"{H}/api/v2/projects/$P/generate\"\n",
+            id="post-implied-by-data",
+        ),
+        pytest.param(
+            f"curl \"{H}/api/v1/$P/task/$T/log?limit=5\"\n",
+            f"curl \"{H}/api/v2/projects/$P/tasks/$T/logs?limit=5&encode=false\"\n",
+            id="logs-default-added-to-query",
+        ),
+        pytest.param(
+            f"curl -G \"{H}/api/v1/$P/task/$T/log\" -d encode=true\n",
+            f"curl -G \"{H}/api/v2/projects/$P/tasks/$T/logs\" -d encode=true\n",
+            id="logs-encode-sent-with-G",
+        ),
+        pytest.param(
+            f"BASE={H}/api/v1\ncurl \"$BASE/$P/files\" | jq -r '.files[].name'\ncurl \"$BASE/$P/info\"\n",
+            f"BASE={H}/api/v2\ncurl \"$BASE/projects/$P/files_uri\" | jq -r '.current_project_files_uri[] | sub(\"^[^/]*/\"; \"\")'\ncurl \"$BASE/projects/$P\"\n",
+            id="base-variable-every-use-migrates",
+        ),
+        pytest.param(
+            f"TASK=t-1\ncurl \"{H}/api/v1/$P/task/$TASK\"\n",
+            f"TASK=t-1\ncurl \"{H}/api/v2/projects/$P/tasks/$TASK/metadata\"\n",
+            id="text-after-a-variable-goes-in-the-call",
+        ),
+        pytest.param(
+            f"URL=\"{H}/api/v1/$P/task/$T\"\ncurl \"$URL\" | jq .result[0].status\n",
+            f"URL=\"{H}/api/v2/projects/$P/tasks/$T\"\ncurl \"$URL/metadata\" | jq .status\n",
+            id="whole-url-in-variable",
+        ),
+        pytest.param(
+            f"r=$(curl -s \"{H}/api/v1/$P/task/$T\")\njq -r '.result[0] | .status' <<< \"$r\"\n",
+            f"r=$(curl -s \"{H}/api/v2/projects/$P/tasks/$T/metadata\")\njq -r '.status' <<< \"$r\"\n",
+            id="herestring-reader-across-pipe",
+        ),
+        pytest.param(
+            f"a=$(curl -s \"{H}/api/v1/$P/task/$T/artifacts\")\necho \"$a\" | jq length\nprintf '%s' \"$a\" | jq '.[0].name'\n",
+            f"a=$(curl -s \"{H}/api/v2/projects/$P/tasks/$T/artifacts/metadata\")\necho \"$a\" | jq '.artifacts | length'\nprintf '%s' \"$a\" | jq '.artifacts[0].name'\n",
+            id="artifacts-wrapped",
+        ),
+        pytest.param(
+            f"curl \"{H}/api/v1/$P/files\" | jq '.files | length'\n",
+            f"curl \"{H}/api/v2/projects/$P/files_uri\" | jq '.current_project_files_uri | length'\n",
+            id="files-length",
+        ),
+        pytest.param(
+            f"curl -X POST \"{H}/api/v1/$P/files\" -F \"file=@$F\" | jq -r \".location\"\n",
+            f"curl -X POST \"{H}/api/v2/projects/$P/files/create-from-upload\" -F \"file=@$F\" -F 'file_type=create' -F 'custom_fields={{}}' | jq -r \".list_files_uri[0]\"\n",
+            id="double-quoted-filter",
+        ),
+        pytest.param(
+            f"curl -X POST \"{H}/api/v1/$P/files\" -F file_type=create -F 'file=@a.csv'\n",
+            f"curl -X POST \"{H}/api/v2/projects/$P/files/create-from-upload\" -F file_type=create -F 'file=@a.csv' -F 'custom_fields={{}}'\n",
+            id="form-field-already-present",
+        ),
+        pytest.param(
+            f"curl -X PUT \"{H}/api/v1/$P/files/rename\" -d '{{\"old_name\": \"a b.xml\", \"new_name\": \"c.xml\"}}'\n",
+            f"curl -X PUT \"{H}/api/v2/projects/$P/files/a%20b.xml/rename\" -d '{{\"new_filename\": \"c.xml\"}}'\n",
+            id="rename-name-percent-encoded",
+        ),
+        pytest.param(
+            f"curl -X PUT '{H}/api/v1/'\"$P\"'/files/rename' --data-raw '{{\"old_name\":\"'\"$OLD\"'\",\"new_name\":\"'\"$NEW\"'\"}}'\n",
+            f"curl -X PUT '{H}/api/v2/projects/'\"$P\"'/files/'\"$OLD\"'/rename' --data-raw '{{\"new_filename\":\"'\"$NEW\"'\"}}'\n",
+            id="rename-spliced-quotes-compact-json",
+        ),
+        pytest.param(
+            f"datamimic_files() {{\n  curl -s \"$1/api/v1/$2/files\" | jq -r '.files[0].name'\n}}\n",
+            f"datamimic_files() {{\n  curl -s \"$1/api/v2/projects/$2/files_uri\" | jq -r '.current_project_files_uri[0] | sub(\"^[^/]*/\"; \"\")'\n}}\n",
+            id="evidence-from-enclosing-function",
+        ),
+        pytest.param(
+            f"for t in a b; do\n  curl -s \"$DATAMIMIC_HOST/api/v1/$P/task/$t/artifacts/download\" -o \"$t.zip\"\ndone\n",
+            f"for t in a b; do\n  curl -s \"$DATAMIMIC_HOST/api/v2/projects/$P/tasks/$t/artifacts/download\" -o \"$t.zip\"\ndone\n",
+            id="evidence-from-variable-name-in-loop",
+        ),
+        pytest.param(
+            f"curl -s \"{H}/api/v1/$P/files\" \\\r\n  -H 'accept: application/json'\r\n",
+            f"curl -s \"{H}/api/v2/projects/$P/files_uri\" \\\r\n  -H 'accept: application/json'\r\n",
+            id="crlf-line-endings",
+        ),
+        pytest.param(
+            f"curl -X POST '{H}/api/v1/p/files' \\\r\n  -F 'file=@a.csv'\r\n",
+            f"curl -X POST '{H}/api/v2/projects/p/files/create-from-upload' \\\r\n  -F 'file=@a.csv' \\\r\n  -F 'file_type=create' \\\r\n  -F 'custom_fields={{}}'\r\n",
+            id="crlf-continuations-for-new-fields",
+        ),
+    ],
+)
+def test_rewrites(before, after, settings):
+    check_transformed(before, after, settings)
+
+
+def test_update_with_variable_path_is_unsafe(settings):
+    source = f"curl -X PUT \"{H}/api/v1/$P/files\" -F \"file=@$DIR/model.xml\"\n"
+    result = check_noop(source, settings)
+    assert statuses(result) == [("DM103", "unsafe")]
+    assert "--unsafe-fixes" in result.findings[0].message
+    check_transformed(
+        source,
+        f"curl -X PUT \"{H}/api/v2/projects/$P/files/$(basename \"$DIR/model.xml\")\" -F \"file=@$DIR/model.xml\"\n",
+        settings,
+        unsafe_fixes=True,
+    )
+
+
+def test_shared_base_used_elsewhere_is_unsafe(settings):
+    source = f"API={H}/api/v1\necho \"$API\"\ncurl \"$API/$P/info\"\n"
+    assert statuses(check_noop(source, settings)) == [("DM112", "unsafe")]
+    check_transformed(source, f"API={H}/api/v2\necho \"$API\"\ncurl \"$API/projects/$P\"\n", settings, unsafe_fixes=True)
+
+
+def test_shared_base_with_an_unmapped_call_is_left_for_review(settings):
+    source = f"API={H}/api/v1\ncurl \"$API/$P/info\"\ncurl \"$API/$P/file/read/x\"\n"
+    assert statuses(check_noop(source, settings)) == [("DM112", "review"), ("DM100", "unmapped")]
+
+
+def test_one_variable_two_rules(settings):
+    check_transformed(
+        f"U={H}/api/v1/$P/files\ncurl \"$U\"\ncurl -X POST \"$U\" -F file=@a\n",
+        f"U={H}/api/v2/projects/$P/files\ncurl \"${{U}}_uri\"\n"
+        f"curl -X POST \"$U/create-from-upload\" -F file=@a -F 'file_type=create' -F 'custom_fields={{}}'\n",
+        settings,
+    )
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        pytest.param("curl -s https://objects.example.net/api/v1/b/files | jq '.files[].name'\n", id="object-store"),
+        pytest.param("curl -s https://ci.example.com/api/v1/job/task/42\n", id="ci-server"),
+        pytest.param("curl -s https://api.datamin.io/v1/p/files\n", id="datamin-io"),
+        pytest.param("curl -X POST https://x.example/api/ingestion/file/sync/start\n", id="ingestion"),
+        pytest.param("curl https://x.example/api/1/rest/public/apim/apis\n", id="apim"),
+        pytest.param("echo https://acme.datamimic.io/api/v1/p/files\n", id="not-curl"),
+        pytest.param("# curl https://acme.datamimic.io/api/v1/p/files\n", id="comment"),
+        pytest.param(f"curl {H}/api/v1/p/files # datamimic-migrate: ignore\n", id="ignore-comment"),
+        pytest.param(f"# datamimic-migrate: ignore[DM101]\ncurl {H}/api/v1/p/files\n", id="ignore-comment-line-before"),
+        pytest.param(f"curl {H}/api/v2/projects/p/files_uri\n", id="already-v2"),
+    ],
+)
+def test_left_alone(source, settings):
+    result = check_noop(source, settings)
+    assert all(status in ("possible",) for _, status in statuses(result))
+
+
+def test_ignore_names_only_its_rules(settings):
+    check_noop(f"# datamimic-migrate: ignore[DM101]\ncurl {H}/api/v1/p/files\n", settings)
+    result = run_shell(f"curl {H}/api/v1/p/files # datamimic-migrate: ignore[DM105]\n", settings)
+    assert statuses(result) == [("DM101", "migrated")]
+
+
+def test_trailing_ignore_does_not_cover_the_next_line(settings):
+    result = run_shell(f"curl {H}/api/v1/p/info # datamimic-migrate: ignore\ncurl {H}/api/v1/p/files\n", settings)
+    assert statuses(result) == [("DM101", "migrated")]
+
+
+def test_possible_call_is_reported_not_rewritten(settings):
+    result = check_noop("curl -s https://ci.example.com/api/v1/job/files\n", settings)
+    assert statuses(result) == [("DM000", "possible")]
+
+
+@pytest.mark.parametrize(
+    ("changes", "source"),
+    [
+        pytest.param({"assume_datamimic": True}, "curl -s https://tdm.example.com/api/v1/p/info\n", id="assume"),
+        pytest.param({"instances": ("https://tdm.example.com",)}, "curl -s https://tdm.example.com/api/v1/p/info\n", id="instance"),
+        pytest.param({"instances": ("tdm.example.com/",)}, "curl -s http://tdm.example.com/api/v1/p/info\n", id="instance-no-scheme"),
+    ],
+)
+def test_configured_evidence(changes, source, settings):
+    assert "/api/v2/projects/p" in run_shell(source, settings, **changes).migrated.decode()
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        pytest.param(f"curl {H}/api/v1/p/task/t | jq .task_count\n", ("DM107", "review"), id="task-count"),
+        pytest.param(f"curl -X POST {H}/api/v1/p/generate | jq -r .id\n", ("DM114", "review"), id="generate-response"),
+        pytest.param(f"curl {H}/api/v1/p/files | jq -s .\n", ("DM101", "review"), id="jq-slurp"),
+        pytest.param(f"curl {H}/api/v1/p/files | jq -f filter.jq\n", ("DM101", "review"), id="jq-filter-file"),
+        pytest.param(f"curl {H}/api/v1/p/files | jq '.files | map(.name)'\n", ("DM101", "review"), id="unmodelled-read"),
+        pytest.param(f"curl -X PUT {H}/api/v1/p/files | jq .location\n", ("DM103", "review"), id="update-without-upload"),
+        pytest.param(f"curl -X PUT {H}/api/v1/p/files/rename -d @body.json\n", ("DM106", "review"), id="body-from-file"),
+        pytest.param(f"curl -X PUT {H}/api/v1/p/files/rename -d 'old_name=a'\n", ("DM106", "review"), id="body-not-json"),
+        pytest.param(f"curl -X \"$M\" {H}/api/v1/p/files\n", ("DM100", "unmapped"), id="method-at-run-time"),
+        pytest.param(f"curl -X PATCH {H}/api/v1/p/files\n", ("DM100", "unmapped"), id="method-not-mapped"),
+        pytest.param(f"curl {H}/api/v1/p/files/update -X PUT\n", ("DM100", "unmapped"), id="listed-unmapped"),
+        pytest.param(f"curl {H}/api/v1/p/whatever/else\n", ("DM100", "unmapped"), id="unknown-path"),
+        pytest.param(f"curl \"{H}/api/v1/p/task/t/log?$Q\"\n", ("DM108", "review"), id="query-at-run-time"),
+        pytest.param(f"curl $'{H}/api/v1/p/info'\n", ("DM112", "review"), id="ansi-c-quoted-url"),
+    ],
+)
+def test_reported(source, expected, settings):
+    result = run_shell(source, settings)
+    assert expected in statuses(result)
+    finding = next(f for f in result.findings if (f.rule, f.status.value) == expected)
+    assert finding.line == 1 and finding.message
+
+
+def test_old_message_wording_is_reported(settings):
+    source = f"out=$(curl -s -X DELETE {H}/api/v1/p/files/a.csv)\n[ \"$out\" = '{{\"message\": \"File deleted successfully\"}}' ]\n"
+    result = run_shell(source, settings)
+    assert ("DM105", "review") in statuses(result)
+    assert [f.line for f in result.findings if f.status.value == "review"] == [2]
+
+
+def test_select_and_ignore(settings):
+    source = f"curl {H}/api/v1/p/files\ncurl {H}/api/v1/p/info\n"
+    assert statuses(run_shell(source, settings, select=frozenset({"DM112"}))) == [("DM112", "migrated")]
+    assert statuses(run_shell(source, settings, ignore=frozenset({"DM112"}))) == [("DM101", "migrated")]
+
+
+def test_unparsable_script_is_reported_and_untouched(settings):
+    result = run_shell(f"curl {H}/api/v1/p/files\nif then fi (\n", settings)
+    assert result.outcome.value == "failed"
+    assert statuses(result) == [("DM001", "error")]
+    assert "line" in result.reason
