@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import traceback
+from dataclasses import dataclass
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Callable, Iterable
@@ -71,28 +72,52 @@ def _failed(path: str, reason: str) -> FileResult:
     return FileResult(path, Outcome.FAILED, (finding,), reason=reason)
 
 
-def migrate_path(path: Path, settings: Settings, explicit: bool = False) -> FileResult | None:
-    """Read and migrate one file; None for a file the migrator does not read."""
+@dataclass(frozen=True)
+class Candidate:
+    """A file worth parsing: its kind and bytes."""
+
+    path: str
+    kind: str
+    data: bytes
+
+
+def read(path: Path, settings: Settings, explicit: bool = False) -> Candidate | FileResult | None:
+    """Read one file: a Candidate to parse, a FileResult when there is nothing to parse,
+    or None for a file the migrator does not read."""
     name = str(path)
     try:
         with open(path, "rb") as stream:
-            data = stream.read(settings.max_file_size + 1)
+            # Most files of a tree are not scripts: the #! line decides before the rest is read.
+            head = stream.read(256)
+            kind = files.kind_of(path, head)
+            if kind is None and not explicit:
+                return None
+            data = head + stream.read(max(0, settings.max_file_size + 1 - len(head)))
     except OSError as exc:
         return _failed(name, f"cannot read: {exc.strerror or exc}")
-    kind = files.kind_of(path, data[:256])
     if kind is None:
-        if explicit and is_candidate(data, settings):
+        if is_candidate(data, settings):
             return FileResult(name, Outcome.SKIPPED, reason="not a file kind the migrator reads")
         return None
     if len(data) > settings.max_file_size:
         return FileResult(name, Outcome.SKIPPED, reason=f"larger than {settings.max_file_size} bytes")
     if files.is_binary(data):
         return FileResult(name, Outcome.SKIPPED, reason="binary file")
-    return migrate_source(name, data, kind, settings)
+    if not is_candidate(data, settings):
+        return FileResult(name, Outcome.UNCHANGED)
+    return Candidate(name, kind, data)
 
 
-def _migrate_many(batch: list[tuple[Path, bool]], settings: Settings) -> list[FileResult | None]:
-    return [migrate_path(path, settings, explicit) for path, explicit in batch]
+def migrate_path(path: Path, settings: Settings, explicit: bool = False) -> FileResult | None:
+    """Read and migrate one file; None for a file the migrator does not read."""
+    found = read(path, settings, explicit)
+    if isinstance(found, Candidate):
+        return migrate_source(found.path, found.data, found.kind, settings)
+    return found
+
+
+def _migrate_many(batch: list[Candidate], settings: Settings) -> list[FileResult]:
+    return [migrate_source(c.path, c.data, c.kind, settings) for c in batch]
 
 
 def plan(paths: Iterable[Path]) -> list[tuple[Path, bool]]:
@@ -108,20 +133,35 @@ def run(
     jobs: int = 0,
     progress: Callable[[int], None] | None = None,
 ) -> list[FileResult]:
-    """Migrate the planned files (nothing is written here)."""
+    """Migrate the planned files (nothing is written here).
+
+    Reading and the candidate check stay in this process (they are cheap, and
+    shipping every file to a worker costs more); only parsing is spread over cores.
+    """
+    results: list[FileResult] = []
+    candidates: list[Candidate] = []
+    for path, explicit in todo:
+        found = read(path, settings, explicit)
+        if isinstance(found, Candidate):
+            candidates.append(found)
+        elif found is not None:
+            results.append(found)
+            if progress:
+                progress(1)
+        elif progress:
+            progress(1)
     jobs = jobs or os.cpu_count() or 1
-    results: list[FileResult | None] = []
-    if jobs == 1 or len(todo) < PARALLEL_THRESHOLD:
-        for path, explicit in todo:
-            results.append(migrate_path(path, settings, explicit))
+    if jobs == 1 or len(candidates) < PARALLEL_THRESHOLD:
+        for candidate in candidates:
+            results.extend(_migrate_many([candidate], settings))
             if progress:
                 progress(1)
     else:
-        size = max(1, min(64, len(todo) // (jobs * 4)))
-        batches = [todo[i : i + size] for i in range(0, len(todo), size)]
+        size = max(1, min(16, len(candidates) // (jobs * 4)))
+        batches = [candidates[i : i + size] for i in range(0, len(candidates), size)]
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             for batch, done in zip(batches, pool.map(_migrate_many, batches, [settings] * len(batches))):
                 results.extend(done)
                 if progress:
                     progress(len(batch))
-    return sorted((r for r in results if r is not None), key=lambda r: r.path)
+    return sorted(results, key=lambda r: r.path)

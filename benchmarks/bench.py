@@ -1,0 +1,68 @@
+"""Speed of datamimic-migrate, printed as ratios (no timed unit tests).
+
+Builds a large real tree in a temporary folder (the installed site-packages,
+the curl corpus and the v1 samples copied in many times), then prints the wall
+time of `datamimic-migrate --check` over it as a ratio to `grep -rl api/v1` over
+the same tree. Target: at most 5x.
+
+    python benchmarks/bench.py [--copies N] [--repeat N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import sys
+import sysconfig
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT.parent / "shared" / "corpus" / "curlconverter-fixtures"
+
+
+def build_tree(target: Path, copies: int) -> tuple[int, int]:
+    # The interpreter's own site-packages (not a small virtualenv's): a large real tree.
+    purelib = Path(sysconfig.get_paths(vars={"base": sys.base_prefix, "platbase": sys.base_prefix})["purelib"])
+    shutil.copytree(purelib, target / "site-packages", symlinks=True, ignore=shutil.ignore_patterns("*.so*"))
+    for i in range(copies):
+        folder = target / "scripts" / f"copy{i}"
+        shutil.copytree(ROOT / "samples", folder)
+        if CORPUS.is_dir():
+            shutil.copytree(CORPUS, folder / "corpus")
+    files = [p for p in target.rglob("*") if p.is_file()]
+    return len(files), sum(p.stat().st_size for p in files)
+
+
+def best_of(command: list[str], repeat: int, cwd: Path) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--copies", type=int, default=20, help="copies of samples and corpus in the tree")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each command; the best counts")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        tree = Path(folder)
+        count, size = build_tree(tree, args.copies)
+        print(f"tree: {count} files, {size / 1e6:.0f} MB")
+        grep = best_of(["grep", "-rl", "api/v1", "."], args.repeat, tree)
+        migrate = best_of([sys.executable, "-m", "migrator", "--check", "."], args.repeat, tree)
+        one_file = tree / "scripts" / "copy0" / "shell" / "workflow.sh"
+        single = best_of([sys.executable, "-m", "migrator", "--check", str(one_file)], args.repeat, tree)
+        print(f"grep -rl api/v1:             {grep:7.3f} s")
+        print(f"datamimic-migrate --check:   {migrate:7.3f} s")
+        print(f"ratio (target <= 5):         {migrate / grep:7.2f}")
+        print(f"one file, --check:           {single:7.3f} s")
+
+
+if __name__ == "__main__":
+    main()
