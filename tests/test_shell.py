@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import check_noop, check_transformed, run_shell, statuses
+from conftest import check_noop, check_transformed, migrated, run_shell, statuses
 
 H = "https://acme.datamimic.io"
 
@@ -136,15 +136,41 @@ def test_update_with_variable_path_is_unsafe(settings):
     )
 
 
-def test_shared_base_used_elsewhere_is_unsafe(settings):
+def test_shared_base_used_elsewhere_changes_only_the_call(settings):
     source = f"API={H}/api/v1\necho \"$API\"\ncurl \"$API/$P/info\"\n"
-    assert statuses(check_noop(source, settings)) == [("DM112", "unsafe")]
-    check_transformed(source, f"API={H}/api/v2\necho \"$API\"\ncurl \"$API/projects/$P\"\n", settings, unsafe_fixes=True)
+    check_transformed(source, f"API={H}/api/v1\necho \"$API\"\ncurl \"${{API%/api/v1}}/api/v2/projects/$P\"\n", settings)
 
 
-def test_shared_base_with_an_unmapped_call_is_left_for_review(settings):
-    source = f"API={H}/api/v1\ncurl \"$API/$P/info\"\ncurl \"$API/$P/file/read/x\"\n"
-    assert statuses(check_noop(source, settings)) == [("DM112", "review"), ("DM100", "unmapped")]
+def test_shared_base_used_elsewhere_is_changed_with_unsafe_fixes(settings):
+    source = f"API={H}/api/v1\necho \"$API\"\ncurl \"$API/$P/info\"\n"
+    result = run_shell(source, settings, unsafe_fixes=True)
+    assert result.migrated.decode() == f"API={H}/api/v2\necho \"$API\"\ncurl \"$API/projects/$P\"\n"
+
+
+def test_shared_base_with_an_unmapped_call(settings):
+    source = f"API={H}/api/v1/\ncurl \"$API$P/info\"\ncurl \"$API$P/file/read/x\"\n"
+    result = run_shell(source, settings)
+    assert statuses(result) == [("DM112", "migrated"), ("DM100", "unmapped")]
+    assert result.migrated.decode().splitlines()[1] == 'curl "${API%/api/v1/}/api/v2/projects/$P"'
+
+
+def test_base_variable_shared_through_another_variable(settings):
+    source = f"API={H}/api/v1\nURL=\"$API/$P\"\necho \"$API\"\ncurl \"$URL/info\"\n"
+    result = run_shell(source, settings)
+    assert statuses(result) == [("DM112", "review")]
+    assert "also used on line 3" in result.findings[0].message
+
+
+@pytest.mark.parametrize("value", ["https://a.datamimic.io/api/v1", "https://a.datamimic.io/api/v1/"])
+def test_call_only_rewrite_gives_the_same_url_in_bash(value, settings, tmp_path):
+    import subprocess
+
+    slash = "" if value.endswith("/") else "/"
+    source = f"API={value}\necho \"$API\" >&2\ncurl \"${{API}}{slash}p1/task/t1/log\"\n"
+    out = migrated(source, settings)
+    script = out.replace("curl ", "echo ")
+    printed = subprocess.run(["bash", "-c", script], capture_output=True, text=True, check=True).stdout
+    assert printed == "https://a.datamimic.io/api/v2/projects/p1/tasks/t1/logs?encode=false\n"
 
 
 def test_one_variable_two_rules(settings):

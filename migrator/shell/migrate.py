@@ -21,7 +21,7 @@ from migrator.shell import body as bodies
 from migrator.shell import jq
 from migrator.shell.curl import Arg, CurlCall, arguments, parse_curl
 from migrator.shell.words import Variables, Words, parse, quote_word, render, static, text, walk
-from migrator.urls import Content, Edit, Flat, Literal, Piece, collapse, plan_url_rewrite
+from migrator.urls import Content, Edit, Flat, Hole, Literal, Piece, UrlMatch, collapse, plan_url_rewrite
 
 _SIMPLE_EXPANSION_BEFORE = re.compile(rb"(?<![\\$])\$[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -37,9 +37,14 @@ class _Rewrite:
     rule: Rule
     call: CurlCall
     url_span: tuple[int, int]
-    edits: list[Edit] = field(default_factory=list)
-    byte_edits: list[ByteEdit] = field(default_factory=list)
+    match: UrlMatch
+    url_edits: list[Edit] = field(default_factory=list)  # may reach into variables' assignments
+    byte_edits: list[ByteEdit] = field(default_factory=list)  # bodies, forms, jq: all in the call
     unsafe_reason: str = ""
+
+    def variables(self) -> set[str]:
+        """The variables whose assignments the URL edits change."""
+        return {edit.via[-1].name for edit in self.url_edits if edit.via}
 
 
 def migrate(source: bytes, settings: Settings) -> tuple[list[Fix], list[Finding]]:
@@ -137,7 +142,7 @@ class _Script:
 
     def rewrite(self, call: CurlCall, url: Arg, mapped: Mapped) -> None:
         rule = mapped.rule
-        work = _Rewrite(rule, call, (url.node.start_byte, url.end))
+        work = _Rewrite(rule, call, (url.node.start_byte, url.end), mapped.match)
         try:
             extra = self.path_params(work)
             if rule.request.changes_body:
@@ -155,8 +160,9 @@ class _Script:
             )
             if plan.problem:
                 raise _CannotRewrite(plan.problem)
-            work.edits.extend(plan.edits)
-            work.byte_edits.extend(self.render_edit(edit) for edit in work.edits)
+            work.url_edits.extend(plan.edits)
+            for edit in work.url_edits:
+                self.render_edit(edit)  # fails early on text that cannot be written back
             unreadable = self.rewrite_readers(work)
             if unreadable:
                 lines = ", ".join(str(line) for line in unreadable)
@@ -375,35 +381,43 @@ class _Script:
     # ---------------------------------------------------------------- whole file
 
     def settle_shared_variables(self) -> list[Fix]:
-        """Keep a rewrite of a variable's assignment only if every use of it migrates.
+        """Decide, per variable holding a v1 base, whether its assignment changes.
 
-        A variable that only migrating calls use is rewritten; one that something
-        else also uses (an echo, a call that cannot migrate) makes the fix unsafe
-        or sends the calls to review.
+        It changes when every use of it is a migrating call. Otherwise each call
+        that uses it is rewritten on its own (``${API%/api/v1}/api/v2/...``), and
+        a call that cannot be is left for review. With --unsafe-fixes, a variable
+        that is also used by something other than a call (an echo) is changed too.
         """
         active = list(self.rewrites)
+        settled: set[str] = set()
         changed = True
         while changed:
             changed = False
             migrating = [w.url_span for w in active]
-            for work in list(active):
-                for variable in {e.via[-1].name for e in work.edits if e.via}:
-                    blocked, other = self.uses_outside(variable, migrating)
-                    if blocked is not None:
+            for variable in sorted({v for w in active for v in w.variables()} - settled):
+                users = [w for w in active if variable in w.variables()]
+                blocked, other = self.uses_outside(variable, migrating)
+                if blocked is None and (other is None or self.settings.unsafe_fixes):
+                    if other is not None:
+                        line = self.source.count(b"\n", 0, other) + 1
+                        for work in users:
+                            work.unsafe_reason = f"it changes ${variable}, which line {line} uses too"
+                    settled.add(variable)
+                    continue
+                for work in users:
+                    if not self.rewrite_call_only(work, variable):
+                        where = blocked if blocked is not None else other
+                        line = self.source.count(b"\n", 0, where) + 1
                         active.remove(work)
-                        line = self.source.count(b"\n", 0, blocked) + 1
                         self.report(
                             work.rule.id,
                             Status.REVIEW,
                             work.call.node,
-                            f"{work.rule.title}: the v1 base in ${variable} is shared with line {line}, "
-                            "which cannot be migrated: migrate both by hand",
+                            f"{work.rule.title}: the v1 base in ${variable} is also used on line {line}, "
+                            "and the call cannot be rewritten without changing it: migrate by hand",
                         )
-                        changed = True
-                        break
-                    if other is not None:
-                        line = self.source.count(b"\n", 0, other) + 1
-                        work.unsafe_reason = f"it changes ${variable}, which line {line} uses too"
+                changed = True
+                break
         fixes = []
         for work in active:
             line, column, end_line = _position(work.call.node)
@@ -416,8 +430,37 @@ class _Script:
                 end_line=end_line,
             )
             span = (work.call.node.start_byte, work.call.node.end_byte)
-            fixes.append(Fix(finding, tuple(work.byte_edits), span, not work.unsafe_reason, work.unsafe_reason))
+            edits = tuple(self.render_edit(e) for e in work.url_edits) + tuple(work.byte_edits)
+            fixes.append(Fix(finding, edits, span, not work.unsafe_reason, work.unsafe_reason))
         return fixes
+
+    def rewrite_call_only(self, work: _Rewrite, variable: str) -> bool:
+        """Leave ``$variable`` as it is and strip its v1 base in the call:
+        ``"$API/$P/files"`` -> ``"${API%/api/v1}/api/v2/projects/$P/files_uri"``.
+
+        Possible when the call expands the variable directly and its value ends
+        with the base (and an optional "/").
+        """
+        inside = [e for e in work.url_edits if any(v.name == variable for v in e.via)]
+        if any(len(e.via) != 1 for e in inside):
+            return False
+        anchor = inside[0].via[0]
+        flat = work.match.flat
+        spans = [k for k, (piece_index, _) in enumerate(flat.where) if anchor in flat.pieces[piece_index].via]
+        v1_base = self.settings.table.v1_base
+        tail = flat.text[work.match.base_start : spans[-1] + 1] if spans else ""
+        if tail not in (v1_base, v1_base + "/"):
+            return False
+        strip = Hole(f"${{{variable}%{tail}}}", anchor.span, anchor.context)
+        new_base = self.settings.table.v2_base + tail[len(v1_base) :]
+        # Text inserted right after "$API" joins the new expansion (so "$API" is not braced twice).
+        after = [e for e in work.url_edits if e.start == e.end == anchor.span[1] and not e.via]
+        content: list[str | Hole] = [strip, new_base]
+        for edit in after:
+            content.extend(edit.content)
+        work.url_edits = [e for e in work.url_edits if e not in inside and e not in after]
+        work.url_edits.append(Edit(anchor.span[0], anchor.span[1], tuple(content), anchor.context))
+        return True
 
     def uses_outside(self, variable: str, migrating: list[tuple[int, int]], depth: int = 0) -> tuple[int | None, int | None]:
         """Where ``variable`` is used by a call that does not migrate, and where by anything else."""
