@@ -1,9 +1,10 @@
 """Speed of datamimic-migrate, printed as ratios (no timed unit tests).
 
-Builds a large real tree in a temporary folder (the installed site-packages,
-the curl corpus and the v1 samples copied in many times), then prints the wall
-time of `datamimic-migrate --check` over it as a ratio to `grep -rl api/v1` over
-the same tree. Target: at most 5x.
+1. Builds a large real tree in a temporary folder (the installed site-packages,
+   the curl corpus and the v1 samples copied in many times), then prints the wall
+   time of `datamimic-migrate --check` over it as a ratio to `grep -rl api/v1` over
+   the same tree. Target: at most 5x.
+2. Writes every report format for a run with 10,000 findings. Target: seconds.
 
     python benchmarks/bench.py [--copies N] [--repeat N]
 """
@@ -45,6 +46,31 @@ def best_of(command: list[str], repeat: int, cwd: Path) -> float:
     return min(times)
 
 
+def report_times(findings: int) -> dict[str, float]:
+    """Seconds to build and write each report format for a run with this many findings."""
+    from migrator import engine, ruletable
+    from migrator.config import Settings
+    from migrator.report import data, render
+
+    settings = Settings(ruletable.load())
+    script = (ROOT / "samples" / "shell" / "workflow.sh").read_bytes()
+    per_file = len(engine.migrate_source("w.sh", script, "shell", settings).findings)
+    results = [engine.migrate_source(f"dir/w{i}.sh", script, "shell", settings) for i in range(findings // per_file + 1)]
+    times = {}
+    start = time.perf_counter()
+    report = data.build(results, settings.table, written=False)
+    times["build"] = time.perf_counter() - start
+    for name, writer in render.WRITERS.items():
+        start = time.perf_counter()
+        writer(report, settings.table)
+        times[name] = time.perf_counter() - start
+    start = time.perf_counter()
+    render.github_annotations(report)
+    times["github"] = time.perf_counter() - start
+    print(f"report of {len(report.findings)} findings:")
+    return times
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--copies", type=int, default=20, help="copies of samples and corpus in the tree")
@@ -62,6 +88,8 @@ def main() -> None:
         print(f"datamimic-migrate --check:   {migrate:7.3f} s")
         print(f"ratio (target <= 5):         {migrate / grep:7.2f}")
         print(f"one file, --check:           {single:7.3f} s")
+    for name, seconds in report_times(10_000).items():
+        print(f"  {name:<26} {seconds:7.3f} s")
 
 
 if __name__ == "__main__":

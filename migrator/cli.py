@@ -64,7 +64,32 @@ def main() -> None:
 @click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, help="Worker processes (0: one per core).")
 @click.option("--rules", "rules_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Use another rule table file.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only the summary.")
-def migrate(paths: tuple[Path, ...], diff: bool, check: bool, rules_file: Path | None, jobs: int, quiet: bool, **options: Any) -> None:
+@click.option(
+    "--report",
+    "report_path",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="Write a review report: .md, .html, .json or .sarif (by extension).",
+)
+@click.option("--report-format", type=click.Choice(["md", "html", "json", "sarif"]), help="The report's format, whatever its extension.")
+@click.option(
+    "--output-format",
+    type=click.Choice(["text", "github"]),
+    default="text",
+    show_default=True,
+    help="How findings are printed; github prints workflow annotations that mark the lines in a pull request.",
+)
+def migrate(
+    paths: tuple[Path, ...],
+    diff: bool,
+    check: bool,
+    rules_file: Path | None,
+    jobs: int,
+    quiet: bool,
+    report_path: Path | None,
+    report_format: str | None,
+    output_format: str,
+    **options: Any,
+) -> None:
     """Rewrite DATAMIMIC v1 calls in PATHS (files or folders; default: .).
 
     Folders are walked honouring .gitignore. Shell scripts are chosen by
@@ -88,6 +113,12 @@ def migrate(paths: tuple[Path, ...], diff: bool, check: bool, rules_file: Path |
     from migrator import engine, files
 
     settings = _settings(rules_file, options)
+    if report_path is not None:
+        from migrator.report.render import format_for
+
+        report_format = format_for(report_path, report_format)
+        if report_format is None:
+            raise click.BadParameter("use .md, .html, .json or .sarif, or --report-format", param_hint="--report")
     todo = engine.plan(paths or (Path("."),))
     err = click.get_text_stream("stderr")
     if len(todo) >= PROGRESS_MIN_FILES and err.isatty() and not quiet:
@@ -98,21 +129,56 @@ def migrate(paths: tuple[Path, ...], diff: bool, check: bool, rules_file: Path |
 
     write = not (diff or check)
     if diff:
-        from migrator.report.diff import unified_diff
-
-        out = sys.stdout.buffer
-        for result in results:
-            if result.outcome == "changed":
-                out.write(unified_diff(result).encode("utf-8", "surrogateescape"))
-        out.flush()
+        _print_diff(results)
     if write:
         for result in results:
             if result.outcome == "changed":
                 files.write_atomic(Path(result.path), result.migrated)
-    if not quiet:
+    if report_path is not None or output_format == "github":
+        from migrator.report import data, render
+
+        report = data.build(results, settings.table, write)
+        if report_path is not None:
+            report_path.write_text(render.WRITERS[report_format](report, settings.table), encoding="utf-8")
+        if output_format == "github":
+            click.echo(render.github_annotations(report), nl=False)
+    if not quiet and output_format == "text":
         _print_findings(results, err if diff else click.get_text_stream("stdout"), write)
     click.echo(_summary(results, write), err=True)
     sys.exit(_exit_code(results))
+
+
+def _print_diff(results: list[FileResult]) -> None:
+    """The unified diff: coloured on a terminal, secrets masked in CI logs."""
+    import os
+
+    from migrator.report.data import mask
+    from migrator.report.diff import unified_diff
+
+    out = sys.stdout.buffer
+    colour = sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    for result in results:
+        if result.outcome != "changed":
+            continue
+        text = unified_diff(result)
+        if os.environ.get("CI"):
+            text = mask(text)
+        if colour:
+            text = "".join(_colour(line) for line in text.splitlines(keepends=True))
+        out.write(text.encode("utf-8", "surrogateescape"))
+    out.flush()
+
+
+def _colour(line: str) -> str:
+    if line.startswith(("+++", "---")):
+        return click.style(line, bold=True)
+    if line.startswith("@@"):
+        return click.style(line, fg="cyan")
+    if line.startswith("+"):
+        return click.style(line, fg="green")
+    if line.startswith("-"):
+        return click.style(line, fg="red")
+    return line
 
 
 def _settings(rules_file: Path | None, options: dict[str, Any]) -> Settings:
@@ -146,9 +212,7 @@ def _settings(rules_file: Path | None, options: dict[str, Any]) -> Settings:
 def _print_findings(results: list[FileResult], stream: Any, written: bool) -> None:
     for result in results:
         for finding in result.findings:
-            status = finding.status.value
-            if status == "migrated" and not written:
-                status = "fixable"
+            status = finding.status.label(written)
             click.echo(f"{result.path}:{finding.line}:{finding.column}: {finding.rule} [{status}] {finding.message}", file=stream)
         if result.outcome == "skipped":
             click.echo(f"{result.path}: skipped: {result.reason}", file=stream)

@@ -23,6 +23,10 @@ class Status(str, Enum):
         """Whether this finding means something is left to migrate (exit code 1)."""
         return self is not Status.POSSIBLE
 
+    def label(self, written: bool) -> str:
+        """What a person is shown: a fix not written (--diff, --check) is "fixable"."""
+        return "fixable" if self is Status.MIGRATED and not written else self.value
+
 
 @dataclass(frozen=True)
 class Finding:

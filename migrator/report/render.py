@@ -1,0 +1,157 @@
+"""The report formats: JSON, SARIF 2.1.0, Markdown, HTML and GitHub workflow annotations.
+
+The format of ``--report PATH`` follows the extension (or ``--report-format``).
+JSON's schema is documented in the README and versioned by its ``version`` key.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from pathlib import Path
+from typing import Callable
+
+from migrator.report.data import Report, all_rule_docs
+from migrator.ruletable import RuleTable
+
+FORMATS = ("md", "html", "json", "sarif")
+SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+# How each status shows in SARIF and in GitHub annotations.
+LEVELS = {"error": "error", "review": "warning", "unmapped": "warning", "unsafe": "warning"}
+
+
+def format_for(path: Path, explicit: str | None) -> str | None:
+    if explicit:
+        return explicit
+    suffix = path.suffix.lstrip(".").lower()
+    return {"markdown": "md", "htm": "html"}.get(suffix, suffix) if suffix in (*FORMATS, "markdown", "htm") else None
+
+
+def to_json(report: Report, table: RuleTable) -> str:
+    data = {
+        "version": report.version,
+        "tool": {"name": "datamimic-migrate", "version": report.tool_version},
+        "written": report.written,
+        "summary": {**report.summary, "rules": report.per_rule},
+        "files": [
+            {
+                "path": file.path,
+                "outcome": file.outcome,
+                "reason": file.reason,
+                "diff": file.diff,
+                "findings": [asdict(finding) for finding in file.findings],
+            }
+            for file in report.files
+        ],
+    }
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def to_sarif(report: Report, table: RuleTable) -> str:
+    docs = all_rule_docs(table)
+    index = {doc.id: i for i, doc in enumerate(docs)}
+    rules = [
+        {
+            "id": doc.id,
+            "name": doc.name,
+            "shortDescription": {"text": doc.title},
+            "fullDescription": {"text": doc.note},
+            "help": {"text": "\n".join(filter(None, [doc.mapping, doc.note, doc.guide and f"Guide: {doc.guide}"]))},
+        }
+        for doc in docs
+    ]
+    results = []
+    for finding in report.findings:
+        result = {
+            "ruleId": finding.rule,
+            "ruleIndex": index[finding.rule],
+            "level": LEVELS.get(finding.status, "note"),
+            "message": {"text": f"[{finding.status}] {finding.message}"},
+            "locations": [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": finding.path},
+                        "region": {"startLine": finding.line, "startColumn": finding.column},
+                    }
+                }
+            ],
+            "properties": {"status": finding.status},
+        }
+        if finding.after and finding.after != finding.before:
+            result["properties"]["after"] = finding.after
+        results.append(result)
+    log = {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {"driver": {"name": "datamimic-migrate", "version": report.tool_version, "rules": rules}},
+                "results": results,
+            }
+        ],
+    }
+    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+
+
+def _environment():
+    import jinja2
+
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
+        autoescape=jinja2.select_autoescape(["html"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def _labels(written: bool) -> dict[str, str]:
+    return {
+        "files_scanned": "Files scanned",
+        "files_changed": "Files changed" if written else "Files to change",
+        "migrated": "Calls migrated" if written else "Calls to migrate",
+        "review": "Calls needing review",
+        "unsafe": "Unsafe fixes not applied",
+        "unmapped": "Unmapped v1 paths",
+        "possible": "Possible calls left alone",
+        "files_failed": "Files that failed",
+        "files_skipped": "Files skipped",
+    }
+
+
+def to_markdown(report: Report, table: RuleTable) -> str:
+    return _environment().get_template("report.md.j2").render(report=report, labels=_labels(report.written))
+
+
+def to_html(report: Report, table: RuleTable) -> str:
+    statuses = sorted({f.status for f in report.findings})
+    return _environment().get_template("report.html.j2").render(report=report, labels=_labels(report.written), statuses=statuses)
+
+
+WRITERS: dict[str, Callable[[Report, RuleTable], str]] = {
+    "md": to_markdown,
+    "html": to_html,
+    "json": to_json,
+    "sarif": to_sarif,
+}
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def github_annotations(report: Report) -> str:
+    """GitHub Actions workflow commands, one per finding: the lines are marked in the pull request."""
+    lines = []
+    for finding in report.findings:
+        level = {"error": "error", "warning": "warning"}.get(LEVELS.get(finding.status, "notice"), "notice")
+        title = _escape_property(f"{finding.rule} {finding.status}")
+        lines.append(
+            f"::{level} file={_escape_property(finding.path)},line={finding.line},col={finding.column},"
+            f"title={title}::{_escape_data(finding.message)}"
+        )
+    return "\n".join(lines) + ("\n" if lines else "")

@@ -1,0 +1,168 @@
+"""Review reports: JSON (own schema), SARIF (official schema), Markdown, HTML in a
+real headless browser, GitHub annotations; secrets never reach any of them."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from conftest import ROOT, SAMPLES, SHARED
+
+SECRET_SCRIPT = (
+    "curl -s https://acme.datamimic.io/api/v1/p1/info -H 'Authorization: Bearer sk_live_abcdef123456' "
+    "-u admin:hunter2hunter2 -H 'X-Api-Key: key-9876543210' \"$URL?token=tok_1234567890\"\n"
+    "curl -s https://acme.datamimic.io/api/v1/p1/files -H \"Authorization: Bearer $TOKEN\"\n"
+)
+SECRETS = ["sk_live_abcdef123456", "hunter2hunter2", "key-9876543210", "tok_1234567890"]
+
+
+def cli(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    environment = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
+    return subprocess.run([sys.executable, "-m", "migrator", *args], cwd=cwd, env=environment, capture_output=True, text=True)
+
+
+@pytest.fixture(scope="module")
+def samples(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("samples")
+    shutil.copytree(SAMPLES, folder, dirs_exist_ok=True)
+    return folder
+
+
+def report(samples: Path, name: str, *extra: str) -> str:
+    result = cli("--check", "--report", name, *extra, ".", cwd=samples)
+    assert result.returncode == 1, result.stderr
+    return (samples / name).read_text()
+
+
+def test_json_report_follows_its_schema(samples):
+    data = json.loads(report(samples, "report.json"))
+    schema = json.loads((ROOT / "migrator" / "report" / "report-schema.json").read_text())
+    jsonschema.validate(data, schema)
+    assert data["summary"]["migrated"] > 10
+    assert {f["status"] for file in data["files"] for f in file["findings"]} >= {"fixable", "review", "unmapped", "possible"}
+
+
+def test_sarif_report_is_valid_sarif_2_1_0(samples):
+    data = json.loads(report(samples, "report.sarif"))
+    schema = json.loads((SHARED / "schemas" / "sarif-schema-2.1.0.json").read_text())
+    jsonschema.Draft4Validator(schema).validate(data)
+    results = data["runs"][0]["results"]
+    rules = data["runs"][0]["tool"]["driver"]["rules"]
+    assert all(rules[r["ruleIndex"]]["id"] == r["ruleId"] for r in results)
+    assert {r["level"] for r in results} == {"note", "warning"}
+
+
+def test_markdown_report(samples, snapshot):
+    assert report(samples, "report.md") == snapshot
+
+
+def test_report_format_option_beats_the_extension(samples):
+    assert report(samples, "report.txt", "--report-format", "json").startswith("{")
+
+
+def test_unknown_report_extension_is_a_usage_error(samples):
+    result = cli("--report", "report.txt", ".", cwd=samples)
+    assert result.returncode == 2
+    assert "--report" in result.stderr
+
+
+def test_github_annotations(tmp_path):
+    (tmp_path / "a.sh").write_text("curl -s https://acme.datamimic.io/api/v1/p/task/t | jq .task_count\n")
+    result = cli("--check", "--output-format", "github", ".", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        "::warning file=a.sh,line=1,col=1,title=DM107 review::Task metadata: cannot rewrite safely: its response"
+        " is read on line 1 in a way that cannot be migrated, so it stays on v1",
+        "::warning file=a.sh,line=1,col=53,title=DM107 review::Task metadata response: v2 has no task_count: the"
+        " metadata endpoint returns exactly one task",
+    ]
+
+
+def test_github_annotations_escape_what_github_reads(table):
+    from migrator.findings import FileResult, Finding, Outcome, Status
+    from migrator.report import data, render
+
+    finding = Finding("DM100", Status.UNMAPPED, 3, 2, "100% wrong\nsecond line")
+    result = FileResult("dir,with:odd.sh", Outcome.UNCHANGED, (finding,))
+    text = render.github_annotations(data.build([result], table, written=False))
+    assert text == "::warning file=dir%2Cwith%3Aodd.sh,line=3,col=2,title=DM100 unmapped::100%25 wrong%0Asecond line\n"
+
+
+@pytest.mark.parametrize("name", ["r.md", "r.html", "r.json", "r.sarif"])
+def test_secrets_never_reach_a_report(tmp_path, name):
+    (tmp_path / "a.sh").write_text(SECRET_SCRIPT)
+    cli("--check", "--report", name, ".", cwd=tmp_path)
+    text = (tmp_path / name).read_text()
+    assert "api/v2/projects/p1" in text
+    assert not [secret for secret in SECRETS if secret in text]
+    assert "$TOKEN" in text
+
+
+def test_diff_in_ci_is_masked_and_plain_elsewhere(tmp_path):
+    (tmp_path / "a.sh").write_text(SECRET_SCRIPT)
+    in_ci = cli("--diff", ".", cwd=tmp_path, env={"CI": "true"}).stdout
+    assert "+curl -s https://acme.datamimic.io/api/v2/projects/p1" in in_ci
+    assert not [secret for secret in SECRETS if secret in in_ci]
+    local = cli("--diff", ".", cwd=tmp_path, env={"CI": ""}).stdout
+    assert all(secret in local for secret in SECRETS)
+
+
+def _chrome():
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    browser, driver = shutil.which("chromium"), shutil.which("chromedriver")
+    if not (browser and driver):
+        if os.environ.get("CI"):
+            pytest.fail("CI must install chromium and chromium-driver")
+        pytest.skip("no chromium here")
+    options = webdriver.ChromeOptions()
+    options.binary_location = browser
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--window-size=1300,1800"):
+        options.add_argument(flag)
+    return webdriver.Chrome(service=Service(driver), options=options)
+
+
+def test_html_report_in_a_real_browser(samples, tmp_path):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    report(samples, "report.html")
+    data = json.loads(report(samples, "report.json"))
+    total = sum(len(file["findings"]) for file in data["files"])
+    browser = _chrome()
+    try:
+        browser.get((samples / "report.html").as_uri())
+        assert browser.title == "datamimic-migrate report"
+
+        def shown() -> int:
+            rows = browser.find_elements(By.CSS_SELECTOR, ".finding[data-rule]")
+            count = sum(1 for row in rows if row.is_displayed())
+            assert browser.find_element(By.ID, "shown-count").text == str(count)
+            return count
+
+        assert shown() == total
+        Select(browser.find_element(By.ID, "filter-status")).select_by_value("review")
+        reviews = sum(1 for file in data["files"] for f in file["findings"] if f["status"] == "review")
+        assert shown() == reviews
+        Select(browser.find_element(By.ID, "filter-rule")).select_by_value("DM101")
+        both = sum(1 for file in data["files"] for f in file["findings"] if (f["status"], f["rule"]) == ("review", "DM101"))
+        assert 0 < shown() == both < reviews
+        Select(browser.find_element(By.ID, "filter-status")).select_by_value("")
+        Select(browser.find_element(By.ID, "filter-rule")).select_by_value("")
+        Select(browser.find_element(By.ID, "filter-file")).select_by_value("shell/workflow.sh")
+        assert shown() == sum(len(file["findings"]) for file in data["files"] if file["path"] == "shell/workflow.sh")
+        screenshot = tmp_path / "report.png"
+        assert browser.save_screenshot(str(screenshot))
+        assert screenshot.stat().st_size > 10_000
+    finally:
+        browser.quit()
