@@ -61,6 +61,9 @@ def main() -> None:
     help="A DATAMIMIC base URL (https://tdm.example.com): calls to it are DATAMIMIC calls.",
 )
 @click.option("--assume-datamimic", is_flag=True, default=None, help="Treat every v1-shaped call as a DATAMIMIC call.")
+@click.option(
+    "--annotate", is_flag=True, default=None, help="Insert a `# TODO(datamimic-v2): ...` comment above each call that needs a person."
+)
 @click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, help="Worker processes (0: one per core).")
 @click.option("--rules", "rules_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Use another rule table file.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only the summary.")
@@ -92,8 +95,8 @@ def migrate(
 ) -> None:
     """Rewrite DATAMIMIC v1 calls in PATHS (files or folders; default: .).
 
-    Folders are walked honouring .gitignore. Shell scripts are chosen by
-    extension (.sh, .bash, .zsh, .ksh) or by their #! line.
+    Folders are walked honouring .gitignore. Shell scripts and Python files are
+    chosen by extension (.sh, .bash, .zsh, .ksh, .py, .pyw) or by their #! line.
 
     A call is rewritten only when it is a DATAMIMIC call: its host, a variable it
     is built from or the enclosing function mentions DATAMIMIC, or its host is a
@@ -108,7 +111,8 @@ def migrate(
                     could not be read or parsed (it is left untouched)
 
     Settings can also live in pyproject.toml under [tool.datamimic-migrate]:
-    instances, select, ignore, assume-datamimic, unsafe-fixes, max-file-size.
+    instances, select, ignore, assume-datamimic, unsafe-fixes, annotate,
+    max-file-size.
     """
     from migrator import engine, files
 
@@ -205,6 +209,7 @@ def _settings(rules_file: Path | None, options: dict[str, Any]) -> Settings:
         select=frozenset(pick("select", ())),
         ignore=frozenset(pick("ignore", ())),
         unsafe_fixes=bool(pick("unsafe-fixes", False)),
+        annotate=bool(pick("annotate", False)),
         max_file_size=int(config.get("max-file-size", Settings.max_file_size)),
     )
 
@@ -281,8 +286,9 @@ def explain(rule_id: str, rules_file: Path | None) -> None:
         click.echo(f"Guide: {entry.guide}\n")
     click.echo(entry.note + "\n")
     if isinstance(entry, Rule):
-        example = entry.examples[0]
-        click.echo("Before:\n" + _indent(example.before) + "\nAfter:\n" + _indent(example.after))
+        for example in entry.examples:
+            click.echo(f"{example.lang.capitalize()}, before:\n" + _indent(example.before))
+            click.echo("After:\n" + _indent(example.after))
 
 
 def _indent(text: str) -> str:

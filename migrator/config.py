@@ -9,7 +9,7 @@ from typing import Any
 
 from migrator.ruletable import RuleTable
 
-KEYS = {"instances", "select", "ignore", "assume-datamimic", "unsafe-fixes", "max-file-size"}
+KEYS = {"instances", "select", "ignore", "assume-datamimic", "unsafe-fixes", "annotate", "max-file-size"}
 
 
 class ConfigError(Exception):
@@ -24,6 +24,7 @@ class Settings:
     select: frozenset[str] = frozenset()  # empty: every rule
     ignore: frozenset[str] = frozenset()
     unsafe_fixes: bool = False
+    annotate: bool = False  # insert a TODO comment above each call that needs a person
     max_file_size: int = 2 * 1024 * 1024
 
     def enabled(self, rule_id: str) -> bool:

@@ -69,7 +69,8 @@ def _line_region(source: bytes, span: tuple[int, int]) -> tuple[int, int]:
     return start, len(source) if end == -1 else end
 
 
-def _apply(source: bytes, edits: list[ByteEdit]) -> bytes:
+def apply(source: bytes, edits: list[ByteEdit]) -> bytes:
+    """The source with the edits made, each once, from the end backwards."""
     out = []
     pos = len(source)
     for edit in sorted(edits, reverse=True):
@@ -85,7 +86,7 @@ def snippet(source: bytes, fix: Fix) -> tuple[str, str]:
     start, end = _line_region(source, fix.span)
     inside = [ByteEdit(e.start - start, e.end - start, e.text) for e in fix.edits if start <= e.start and e.end <= end]
     region = source[start:end]
-    return region.decode("utf-8", "replace"), _apply(region, inside).decode("utf-8", "replace")
+    return region.decode("utf-8", "replace"), apply(region, inside).decode("utf-8", "replace")
 
 
 def _conflicts(edits: list[ByteEdit]) -> set[ByteEdit]:
@@ -98,7 +99,37 @@ def _conflicts(edits: list[ByteEdit]) -> set[ByteEdit]:
     return bad
 
 
-def apply_fixes(source: bytes, fixes: list[Fix], unsafe_fixes: bool) -> tuple[bytes, list[Finding]]:
+TODO = b"TODO(datamimic-v2)"
+
+
+def annotations(source: bytes, findings: list[Finding]) -> list[ByteEdit]:
+    """A ``# TODO(datamimic-v2): ...`` line above each call that needs a person (once per line).
+
+    Not where the line before continues a shell command with a backslash: a
+    comment there would cut the command in two.
+    """
+    lines = source.splitlines(keepends=True)
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line))
+    newline = b"\r\n" if b"\r\n" in source else b"\n"
+    edits: dict[int, ByteEdit] = {}
+    for finding in findings:
+        if finding.status not in (Status.REVIEW, Status.UNMAPPED, Status.UNSAFE) or finding.line > len(lines):
+            continue
+        previous = lines[finding.line - 2] if finding.line > 1 else b""
+        if TODO in previous or previous.rstrip(b"\r\n").endswith(b"\\") or finding.line in edits:
+            continue
+        line = lines[finding.line - 1]
+        indent = line[: len(line) - len(line.lstrip(b" \t"))]
+        text = f"# TODO(datamimic-v2): {finding.rule} {finding.message}".encode().replace(b"\n", b" ")
+        at = starts[finding.line - 1]
+        edits[finding.line] = ByteEdit(at, at, indent + text + newline)
+    return list(edits.values())
+
+
+def resolve_fixes(source: bytes, fixes: list[Fix], unsafe_fixes: bool) -> tuple[list[ByteEdit], list[Finding]]:
+    """The edits of the fixes that can be applied, and a finding for every fix."""
     findings: list[Finding] = []
     chosen: list[Fix] = []
     for fix in fixes:
@@ -137,4 +168,4 @@ def apply_fixes(source: bytes, fixes: list[Fix], unsafe_fixes: bool) -> tuple[by
         else:
             applied.update(fix.edits)
             findings.append(replace(fix.finding, status=Status.MIGRATED, before=before, after=after))
-    return _apply(source, list(applied)), findings
+    return sorted(applied), findings

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from migrator import files
-from migrator.edits import apply_fixes, ignored_lines, is_ignored
+from migrator.edits import annotations, apply, ignored_lines, is_ignored, resolve_fixes
 from migrator.findings import FileResult, Finding, Outcome, Status
 from migrator.config import Settings
 
@@ -30,14 +30,23 @@ def is_candidate(data: bytes, settings: Settings) -> bool:
 
 
 def _front_end(kind: str) -> Callable:
+    # Imported here: a run that meets no Python file never loads libcst, nor tree-sitter without shell.
     if kind == "shell":
         from migrator.shell.migrate import migrate
+
+        return migrate
+    if kind == "python":
+        from migrator.python.migrate import migrate
 
         return migrate
     raise ValueError(f"no front end for {kind}")
 
 
-def _parse_errors() -> tuple[type[Exception], ...]:
+def _parse_errors(kind: str) -> tuple[type[Exception], ...]:
+    if kind == "python":
+        from migrator.python.tree import ParseError as PythonParseError
+
+        return (PythonParseError,)
     from migrator.shell.migrate import ParseError
 
     return (ParseError,)
@@ -51,7 +60,7 @@ def migrate_source(path: str, data: bytes, kind: str, settings: Settings) -> Fil
     body = data[len(bom) :]
     try:
         fixes, findings = _front_end(kind)(body, settings)
-    except _parse_errors() as exc:
+    except _parse_errors(kind) as exc:
         return _failed(path, f"cannot parse: {exc}")
     except Exception as exc:  # a bug of ours must not stop the run or touch the file
         detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
@@ -59,9 +68,11 @@ def migrate_source(path: str, data: bytes, kind: str, settings: Settings) -> Fil
     marks = ignored_lines(body)
     fixes = [fix for fix in fixes if not is_ignored(fix.finding, marks)]
     findings = [finding for finding in findings if not is_ignored(finding, marks)]
-    new_body, fixed = apply_fixes(body, fixes, settings.unsafe_fixes)
+    edits, fixed = resolve_fixes(body, fixes, settings.unsafe_fixes)
     all_findings = tuple(sorted([*findings, *fixed], key=lambda f: (f.line, f.column, f.rule)))
-    new = bom + new_body
+    if settings.annotate:
+        edits += annotations(body, list(all_findings))
+    new = bom + apply(body, edits)
     if new == data:
         return FileResult(path, Outcome.UNCHANGED, all_findings)
     return FileResult(path, Outcome.CHANGED, all_findings, original=data, migrated=new)

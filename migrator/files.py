@@ -16,6 +16,7 @@ from typing import Iterable, Iterator
 
 SHELL_SUFFIXES = {".sh", ".bash", ".zsh", ".ksh"}
 SHELL_INTERPRETERS = {"sh", "bash", "zsh", "ksh", "dash", "ash"}
+PYTHON_SUFFIXES = {".py", ".pyw"}
 SKIPPED_DIRS = {".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv", ".tox", ".mypy_cache"}
 
 
@@ -30,9 +31,16 @@ def interpreter(head: bytes) -> str | None:
 
 
 def kind_of(path: Path, head: bytes) -> str | None:
-    """``shell`` for the files the migrator reads, None for the rest."""
-    if path.suffix in SHELL_SUFFIXES or interpreter(head) in SHELL_INTERPRETERS:
+    """``shell`` or ``python`` for the files the migrator reads, None for the rest."""
+    if path.suffix in SHELL_SUFFIXES:
         return "shell"
+    if path.suffix in PYTHON_SUFFIXES:
+        return "python"
+    program = interpreter(head) or ""
+    if program in SHELL_INTERPRETERS:
+        return "shell"
+    if program.startswith("python"):
+        return "python"
     return None
 
 

@@ -20,6 +20,7 @@ from migrator.urls import Template
 METHODS = {"GET", "POST", "PUT", "DELETE", "PATCH", "HEAD"}
 RULE_ID = re.compile(r"DM\d{3}")
 PARAM_SOURCES = re.compile(r"(upload|body):[A-Za-z_][A-Za-z0-9_]*")
+LANGUAGES = ("shell", "python")
 
 
 class RuleTableError(Exception):
@@ -51,6 +52,7 @@ class Request:
 class Example:
     before: str
     after: str
+    lang: str = "shell"  # shell | python
 
 
 @dataclass(frozen=True)
@@ -225,10 +227,16 @@ class _Loader:
         examples = []
         for j, example in enumerate(self.take(entry, where, "example", list, [])):
             ewhere = f"{where} [[rule.example]] #{j + 1}"
-            self.check_keys(example, ewhere, {"before", "after"})
-            examples.append(Example(self.take(example, ewhere, "before", str), self.take(example, ewhere, "after", str)))
-        if not examples:
-            raise self.fail(where, "every rule needs at least one [[rule.example]]")
+            self.check_keys(example, ewhere, {"before", "after", "lang"})
+            lang = self.take(example, ewhere, "lang", str, "shell")
+            if lang not in LANGUAGES:
+                raise self.fail(ewhere, f"key 'lang' must be one of {', '.join(LANGUAGES)}")
+            examples.append(
+                Example(self.take(example, ewhere, "before", str), self.take(example, ewhere, "after", str), lang)
+            )
+        missing = [lang for lang in LANGUAGES if not any(e.lang == lang for e in examples)]
+        if missing:
+            raise self.fail(where, f"every rule needs a [[rule.example]] for each language; none for {missing[0]}")
         return Rule(
             id=self.take(entry, where, "id", str),
             name=self.take(entry, where, "name", str),

@@ -3,6 +3,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+import libcst
 import pytest
 
 from migrator import ruletable
@@ -26,28 +27,47 @@ def settings(table: ruletable.RuleTable) -> Settings:
     return Settings(table)
 
 
-def run_shell(source: str | bytes, settings: Settings, **changes: object) -> FileResult:
+def run(source: str | bytes, settings: Settings, kind: str = "shell", **changes: object) -> FileResult:
     data = source.encode() if isinstance(source, str) else source
-    return migrate_source("script.sh", data, "shell", replace(settings, **changes))
+    name = "script.py" if kind == "python" else "script.sh"
+    return migrate_source(name, data, kind, replace(settings, **changes))
 
 
-def migrated(source: str, settings: Settings, **changes: object) -> str:
-    """The migrated script; checks that it parses and that a second run changes nothing."""
-    result = run_shell(source, settings, **changes)
+def run_shell(source: str | bytes, settings: Settings, **changes: object) -> FileResult:
+    return run(source, settings, "shell", **changes)
+
+
+def run_python(source: str | bytes, settings: Settings, **changes: object) -> FileResult:
+    return run(source, settings, "python", **changes)
+
+
+def parses(text: str, kind: str) -> bool:
+    if kind == "python":
+        try:
+            libcst.parse_module(text)
+        except libcst.ParserSyntaxError:
+            return False
+        return True
+    return not parse(text.encode()).has_error
+
+
+def migrated(source: str, settings: Settings, kind: str = "shell", **changes: object) -> str:
+    """The migrated program; checks that it parses and that a second run changes nothing."""
+    result = run(source, settings, kind, **changes)
     assert result.outcome.value in ("changed", "unchanged"), result.reason
     out = (result.migrated or source.encode()).decode()
-    assert not parse(out.encode()).has_error, out
-    again = run_shell(out, settings, **changes)
+    assert parses(out, kind), out
+    again = run(out, settings, kind, **changes)
     assert again.outcome.value == "unchanged", f"second run changed:\n{out}"
     return out
 
 
-def check_transformed(before: str, after: str, settings: Settings, **changes: object) -> None:
-    assert migrated(before, settings, **changes) == after
+def check_transformed(before: str, after: str, settings: Settings, kind: str = "shell", **changes: object) -> None:
+    assert migrated(before, settings, kind, **changes) == after
 
 
-def check_noop(source: str, settings: Settings, **changes: object) -> FileResult:
-    result = run_shell(source, settings, **changes)
+def check_noop(source: str, settings: Settings, kind: str = "shell", **changes: object) -> FileResult:
+    result = run(source, settings, kind, **changes)
     assert result.outcome.value == "unchanged", result.migrated.decode()
     return result
 

@@ -9,12 +9,12 @@ from migrator import ruletable
 from conftest import check_transformed
 
 EXAMPLES = [
-    pytest.param(example.before, example.after, id=f"{rule.id}-{i}")
+    pytest.param(example.before, example.after, example.lang, id=f"{rule.id}-{example.lang}-{i}")
     for rule in ruletable.load().rules
     for i, example in enumerate(rule.examples)
 ]
 
 
-@pytest.mark.parametrize(("before", "after"), EXAMPLES)
-def test_rule_example(before, after, settings):
-    check_transformed(before, after, settings)
+@pytest.mark.parametrize(("before", "after", "kind"), EXAMPLES)
+def test_rule_example(before, after, kind, settings):
+    check_transformed(before, after, settings, kind)

@@ -1,0 +1,289 @@
+"""Python expressions as URL-model pieces, and writing text back into Python strings.
+
+Strings, f-strings, implicit and ``+`` concatenation, ``str.format``, ``%``
+formatting, ``urljoin``, ``.rstrip("/")``, module constants, class attributes
+and ``self.x`` set in a method are followed; anything else, including values
+read from the environment, is a hole (whose name still counts as evidence).
+Offsets are character offsets in the module's code.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Sequence
+
+import libcst as cst
+
+from migrator.python.tree import PARAMETER, Scope, Tree
+from migrator.urls import Content, Hole, Literal, Piece, Via
+
+EXPRESSION = "py-expr"  # between expressions: nothing can be written there
+_ESCAPES = {"\\": "\\", "'": "'", '"': '"', "a": "\a", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v"}
+_FORMAT_FIELD = re.compile(r"\{[^{}]*\}")
+_PERCENT_FIELD = re.compile(r"%(?:\([^)]*\))?[-#0 +]*\d*(?:\.\d+)?[sdrif]")
+
+
+def _string_context(prefix: str, quote: str, formatted: bool) -> str:
+    flags = "".join(sorted(set(prefix.lower()) - {"f", "u"})) + ("f" if formatted else "")
+    return f"py:{flags}:{quote}"
+
+
+def _decode(text: str, start: int, raw: bool, formatted: bool) -> tuple[str, tuple[int, ...]]:
+    """The value of string-literal text and the code offset of each character."""
+    out: list[str] = []
+    offsets: list[int] = []
+    i = 0
+    while i < len(text):
+        char = text[i]
+        if formatted and char in "{}" and text[i + 1 : i + 2] == char:
+            out.append(char)
+            offsets.append(start + i)
+            i += 2
+            continue
+        if char == "\\" and not raw and i + 1 < len(text):
+            following = text[i + 1]
+            if following == "\n":
+                i += 2
+                continue
+            if following in _ESCAPES:
+                out.append(_ESCAPES[following])
+                offsets.append(start + i)
+                i += 2
+                continue
+            width = {"x": 2, "u": 4, "U": 8}.get(following)
+            if width and re.fullmatch(r"[0-9a-fA-F]+", text[i + 2 : i + 2 + width] or "-"):
+                out.append(chr(int(text[i + 2 : i + 2 + width], 16)))
+                offsets.append(start + i)
+                i += 2 + width
+                continue
+        out.append(char)
+        offsets.append(start + i)
+        i += 1
+    offsets.append(start + len(text))
+    return "".join(out), tuple(offsets)
+
+
+class Values:
+    def __init__(self, tree: Tree) -> None:
+        self.tree = tree
+        # (start, end) of a plain string's text -> the string, to drop a string an edit empties
+        self.strings: dict[tuple[int, int], cst.SimpleString] = {}
+
+    def pieces(
+        self, node: cst.CSTNode, scope: Scope, via: tuple[Via, ...] = (), depth: int = 0, context: str = EXPRESSION
+    ) -> list[Piece]:
+        if depth > 8:
+            return [self.hole(node, context, via)]
+        if isinstance(node, cst.SimpleString):
+            return self.simple_string(node, via)
+        if isinstance(node, cst.ConcatenatedString):
+            return self.pieces(node.left, scope, via, depth) + self.pieces(node.right, scope, via, depth)
+        if isinstance(node, cst.FormattedString):
+            return self.formatted_string(node, scope, via, depth)
+        if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add):
+            return self.pieces(node.left, scope, via, depth) + self.pieces(node.right, scope, via, depth)
+        if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Modulo):
+            return self.percent_format(node, scope, via, depth)
+        if isinstance(node, (cst.Name, cst.Attribute)):
+            return self.variable(node, scope, via, depth, (self.tree.span(node), context, self.tree.text(node)))
+        if isinstance(node, cst.Call):
+            return self.call(node, scope, via, depth, context)
+        if isinstance(node, cst.Subscript):
+            env = _environment_name(node)
+            return [self.hole(node, context, via, env)]
+        return [self.hole(node, context, via)]
+
+    def hole(self, node: cst.CSTNode, context: str, via: tuple[Via, ...], name: str | None = None) -> Hole:
+        return Hole(self.tree.text(node), self.tree.span(node), context, name, via)
+
+    # ---------------------------------------------------------------- strings
+
+    def simple_string(self, node: cst.SimpleString, via: tuple[Via, ...]) -> list[Piece]:
+        prefix = node.prefix
+        if "b" in prefix.lower():
+            return [self.hole(node, EXPRESSION, via)]
+        quote = node.quote
+        start = self.tree.span(node)[0] + len(prefix) + len(quote)
+        body = node.value[len(prefix) + len(quote) : len(node.value) - len(quote)]
+        value, offsets = _decode(body, start, "r" in prefix.lower(), formatted=False)
+        self.strings[(start, start + len(body))] = node
+        return [Literal(value, offsets, _string_context(prefix, quote, False), via)]
+
+    def formatted_string(self, node: cst.FormattedString, scope: Scope, via: tuple[Via, ...], depth: int) -> list[Piece]:
+        context = _string_context(node.prefix, node.quote, True)
+        out: list[Piece] = []
+        for part in node.parts:
+            if isinstance(part, cst.FormattedStringText):
+                start = self.tree.span(part)[0]
+                value, offsets = _decode(part.value, start, "r" in node.prefix.lower(), formatted=True)
+                out.append(Literal(value, offsets, context, via))
+                continue
+            span = self.tree.span(part)
+            inner = self.tree.code[span[0] + 1 : span[1] - 1]  # type: ignore[index]
+            plain = part.conversion is None and part.format_spec is None and part.equal is None
+            if plain and isinstance(part.expression, (cst.Name, cst.Attribute)):
+                out.extend(self.variable(part.expression, scope, via, depth, (span, context, inner)))
+            else:
+                out.append(Hole(inner, span, context, _environment_name(part.expression), via))
+        return out
+
+    def percent_format(self, node: cst.BinaryOperation, scope: Scope, via: tuple[Via, ...], depth: int) -> list[Piece]:
+        if not isinstance(node.left, cst.SimpleString):
+            return [self.hole(node, EXPRESSION, via)]
+        right = node.right
+        args = [e.value for e in right.elements] if isinstance(right, cst.Tuple) else [right]
+        return self._fill_fields(self.simple_string(node.left, via), _PERCENT_FIELD, args, {}, scope, via, depth)
+
+    def call(self, node: cst.Call, scope: Scope, via: tuple[Via, ...], depth: int, context: str) -> list[Piece]:
+        func = node.func
+        args = [a.value for a in node.args if a.keyword is None and not a.star]
+        keywords = {a.keyword.value: a.value for a in node.args if a.keyword is not None}
+        name = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
+        if name == "format" and isinstance(func, cst.Attribute) and isinstance(func.value, cst.SimpleString):
+            template = self.simple_string(func.value, via)
+            return self._fill_fields(template, _FORMAT_FIELD, args, keywords, scope, via, depth)
+        if name in ("rstrip", "strip") and isinstance(func, cst.Attribute) and [self._static(a) for a in args] in ([], ["/"]):
+            inner = self.pieces(func.value, scope, via, depth + 1)
+            last = inner[-1] if inner else None
+            if isinstance(last, Literal) and last.text.endswith("/"):
+                return [self.hole(node, context, via)]  # the strip would change the text: not followed
+            return inner
+        if name == "str" and len(args) == 1:
+            return self.pieces(args[0], scope, via, depth + 1)
+        if name == "urljoin" and len(args) == 2:
+            base = self.pieces(args[0], scope, via, depth + 1)
+            path = self.pieces(args[1], scope, via, depth + 1)
+            # urljoin appends only to a base ending in "/", and only a path that is relative.
+            ends = bool(base) and isinstance(base[-1], Literal) and base[-1].text.endswith("/")
+            relative = bool(path) and not (isinstance(path[0], Literal) and re.match(r"/|[a-z]+:", path[0].text))
+            if ends and relative:
+                return base + path
+            return [self.hole(node, context, via)]
+        return [self.hole(node, context, via, _environment_name(node))]
+
+    def _fill_fields(
+        self,
+        template: list[Piece],
+        pattern: re.Pattern[str],
+        args: Sequence[cst.BaseExpression],
+        keywords: dict[str, cst.BaseExpression],
+        scope: Scope,
+        via: tuple[Via, ...],
+        depth: int,
+    ) -> list[Piece]:
+        """A format string's text with each field replaced by its argument's value."""
+        literal = template[0]
+        if not isinstance(literal, Literal) or literal.offsets is None:
+            return template
+        out: list[Piece] = []
+        pos = 0
+        position = 0
+        for match in pattern.finditer(literal.text):
+            out.append(_slice(literal, pos, match.start()))
+            field_text = match.group()
+            key = field_text.strip("{}%()sdrif")
+            argument = keywords.get(key) if key and not key.isdigit() else None
+            if argument is None:
+                index = int(key) if key.isdigit() else position
+                position += 1
+                argument = args[index] if index < len(args) else None
+            span = (literal.offsets[match.start()], literal.offsets[match.end()])
+            if isinstance(argument, (cst.Name, cst.Attribute)):
+                out.extend(self.variable(argument, scope, via, depth, (span, literal.context, field_text)))
+            else:
+                out.append(Hole(field_text, span, literal.context, None, via))
+            pos = match.end()
+        out.append(_slice(literal, pos, len(literal.text)))
+        return [p for p in out if not (isinstance(p, Literal) and not p.text)]
+
+    # ---------------------------------------------------------------- names
+
+    def variable(
+        self,
+        node: cst.Name | cst.Attribute,
+        scope: Scope,
+        via: tuple[Via, ...],
+        depth: int,
+        anchor: tuple[tuple[int, int], str, str],
+    ) -> list[Piece]:
+        """The value of a name or attribute assigned exactly once, else a hole."""
+        span, context, source = anchor
+        name = self.tree.text(node)
+        hole = Hole(source, span, context, name.split(".")[-1], via)
+        found = self.assignments(node, scope)
+        if len(found) != 1 or any(v.name == name for v in via):
+            return [hole]
+        value, value_scope = found[0]
+        if value is PARAMETER or not isinstance(value, cst.BaseExpression):
+            return [hole]
+        pieces = self.pieces(value, value_scope, (*via, Via(name, source, span, context)), depth + 1)
+        if all(isinstance(p, Hole) for p in pieces) and len(pieces) == 1:
+            # Nothing known about it: keep the name itself, so it is written back as it was.
+            return [Hole(source, span, context, pieces[0].name or name.split(".")[-1], via)]
+        return pieces
+
+    def assignments(self, node: cst.Name | cst.Attribute, scope: Scope) -> list[tuple[cst.CSTNode, Scope]]:
+        if isinstance(node, cst.Name):
+            return self.tree.lookup(node.value, scope)
+        owner_name = node.value.value if isinstance(node.value, cst.Name) else None
+        if owner_name in ("self", "cls"):
+            owner = scope.enclosing_class()
+        elif owner_name is not None:
+            owner = self.tree.class_named(owner_name)
+        else:
+            owner = None
+        if owner is None:
+            return []
+        attribute = node.attr.value
+        return [*owner.assignments.get(attribute, []), *owner.self_attributes.get(attribute, [])]
+
+    @staticmethod
+    def _static(node: cst.BaseExpression) -> str | None:
+        if isinstance(node, cst.SimpleString) and "b" not in node.prefix.lower():
+            return node.evaluated_value  # type: ignore[return-value]
+        return None
+
+
+def _slice(literal: Literal, start: int, end: int) -> Literal:
+    offsets = literal.offsets[start : end + 1] if literal.offsets else None
+    return Literal(literal.text[start:end], offsets, literal.context, literal.via)
+
+
+def _environment_name(node: cst.CSTNode) -> str | None:
+    """``X`` of ``os.environ["X"]``, ``os.getenv("X")`` or ``os.environ.get("X")``."""
+    if isinstance(node, cst.Subscript) and len(node.slice) == 1:
+        index = node.slice[0].slice
+        if isinstance(index, cst.Index) and isinstance(index.value, cst.SimpleString):
+            return str(index.value.evaluated_value)
+    if isinstance(node, cst.Call) and node.args and isinstance(node.args[0].value, cst.SimpleString):
+        func = node.func
+        if isinstance(func, cst.Attribute) and func.attr.value in ("getenv", "get"):
+            return str(node.args[0].value.evaluated_value)
+    return None
+
+
+def render(content: Content, context: str) -> str:
+    """Write ``content`` into a Python string literal of ``context`` (``py:<flags>:<quote>``)."""
+    if not context.startswith("py:"):
+        raise ValueError("the URL is built from expressions there: no text can be inserted")
+    _, flags, quote = context.split(":", 2)
+    raw, formatted = "r" in flags, "f" in flags
+    out = []
+    for item in content:
+        if isinstance(item, Hole):
+            if not formatted:
+                raise ValueError("a value known only at run time cannot go into a plain string")
+            out.append("{" + item.source + "}")
+            continue
+        text = item
+        if raw:
+            if quote[0] in text or text.endswith("\\"):
+                raise ValueError("the text cannot be written into a raw string")
+        else:
+            text = text.replace("\\", "\\\\").replace(quote[0], "\\" + quote[0])
+            if len(quote) == 1:
+                text = text.replace("\n", "\\n")
+        if formatted:
+            text = text.replace("{", "{{").replace("}", "}}")
+        out.append(text)
+    return "".join(out)

@@ -1,0 +1,173 @@
+"""The Python front end: call styles, URL styles, request arguments and response reads."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import check_noop, check_transformed, run_python, statuses
+
+H = "https://acme.datamimic.io"
+
+
+def check(before: str, after: str, settings, **changes) -> None:
+    check_transformed(before, after, settings, "python", **changes)
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        pytest.param(
+            f'requests.get("{H}/api/v1/p1/info")\n',
+            f'requests.get("{H}/api/v2/projects/p1")\n',
+            id="plain-string",
+        ),
+        pytest.param(
+            f"requests.get('{H}/api/v1/' + pid + '/info')\n",
+            f"requests.get('{H}/api/v2/projects/' + pid)\n",
+            id="concatenation",
+        ),
+        pytest.param(
+            f'requests.get(("{H}/api/v1/"\n              f"{{pid}}/task/{{tid}}"))\n',
+            f'requests.get(("{H}/api/v2/projects/"\n              f"{{pid}}/tasks/{{tid}}/metadata"))\n',
+            id="implicit-concatenation",
+        ),
+        pytest.param(
+            f'URL = "{H}/api/v1/{{}}/task/{{}}/log"\nrequests.get(URL.format(pid, tid))\n',
+            f'URL = "{H}/api/v1/{{}}/task/{{}}/log"\nrequests.get(URL.format(pid, tid))\n',
+            id="format-on-a-name-is-not-followed",
+        ),
+        pytest.param(
+            f'requests.get("{H}/api/v1/{{p}}/task/{{t}}/log".format(p=pid, t=tid))\n',
+            f'requests.get("{H}/api/v2/projects/{{p}}/tasks/{{t}}/logs?encode=false".format(p=pid, t=tid))\n',
+            id="format-keywords",
+        ),
+        pytest.param(
+            f'requests.get("{H}/api/v1/%s/task/%s/log" % (pid, tid), params={{}})\n',
+            f'requests.get("{H}/api/v2/projects/%s/tasks/%s/logs" % (pid, tid), params={{"encode": "false"}})\n',
+            id="percent-format-and-empty-params",
+        ),
+        pytest.param(
+            f'requests.get(f"{H}/api/v1/{{pid}}/task/{{tid}}/log", params={{"encode": "true"}})\n',
+            f'requests.get(f"{H}/api/v2/projects/{{pid}}/tasks/{{tid}}/logs", params={{"encode": "true"}})\n',
+            id="encode-given-in-params",
+        ),
+        pytest.param(
+            f'session.request("DELETE", url=f"{H}/api/v1/{{pid}}/files/{{name}}")\n',
+            f'session.request("DELETE", url=f"{H}/api/v2/projects/{{pid}}/files/{{name}}")\n',
+            id="request-method-and-url-keyword",
+        ),
+        pytest.param(
+            f'requests.put(f"{H}/api/v1/{{pid}}/files", files={{"file": ("a b.csv", data)}})\n',
+            f'requests.put(f"{H}/api/v2/projects/{{pid}}/files/a%20b.csv", files={{"file": ("a b.csv", data)}})\n',
+            id="update-name-from-tuple",
+        ),
+        pytest.param(
+            f'requests.post(f"{H}/api/v1/{{pid}}/files", files={{"file": fh}}, data={{"note": "x"}})\n',
+            f'requests.post(f"{H}/api/v2/projects/{{pid}}/files/create-from-upload", files={{"file": fh}}, data={{"note": "x", "file_type": "create", "custom_fields": "{{}}"}})\n',
+            id="create-merges-into-data",
+        ),
+        pytest.param(
+            f'requests.put(f"{H}/api/v1/{{pid}}/files/rename", json={{"new_name": "b.xml", "old_name": "a.xml"}})\n',
+            f'requests.put(f"{H}/api/v2/projects/{{pid}}/files/a.xml/rename", json={{"new_filename": "b.xml"}})\n',
+            id="rename-literal-old-name-last",
+        ),
+        pytest.param(
+            f'class DatamimicApi:\n    BASE = "{H}/api/v1"\n\n    def info(self, pid):\n        return get(f"{{self.BASE}}/{{pid}}/info")\n',
+            f'class DatamimicApi:\n    BASE = "{H}/api/v2"\n\n    def info(self, pid):\n        return get(f"{{self.BASE}}/projects/{{pid}}")\n',
+            id="class-attribute",
+        ),
+        pytest.param(
+            f'r = requests.get(f"{H}/api/v1/{{p}}/files")\nfor f in r.json().get("files"):\n    print(f.get("name"))\n',
+            f'r = requests.get(f"{H}/api/v2/projects/{{p}}/files_uri")\nfor f in r.json()["current_project_files_uri"]:\n    print(f.split("/", 1)[1])\n',
+            id="get-instead-of-subscript",
+        ),
+        pytest.param(
+            f'task = requests.get(f"{H}/api/v1/{{p}}/task/{{t}}").json()\nresult = task["result"]\nprint(result[0]["status"])\n',
+            f'task = requests.get(f"{H}/api/v2/projects/{{p}}/tasks/{{t}}/metadata").json()\nresult = task\nprint(result["status"])\n',
+            id="envelope-split-over-names",
+        ),
+        pytest.param(
+            f'import os\nrequests.put(f"{H}/api/v1/{{p}}/files", files={{"file": open(path, "rb")}})\n',
+            f'import os\nrequests.put(f"{H}/api/v1/{{p}}/files", files={{"file": open(path, "rb")}})\n',
+            id="update-path-at-run-time-is-unsafe",
+        ),
+        pytest.param(
+            "# caf\u00e9\n" + f'requests.get("{H}/api/v1/p1/info")\n',
+            "# caf\u00e9\n" + f'requests.get("{H}/api/v2/projects/p1")\n',
+            id="non-ascii-before",
+        ),
+    ],
+)
+def test_rewrites(before, after, settings):
+    check(before, after, settings)
+
+
+def test_update_path_at_run_time_with_unsafe_fixes(settings):
+    check(
+        f'import os\nrequests.put(f"{H}/api/v1/{{p}}/files", files={{"file": open(path, "rb")}})\n',
+        f'import os\nrequests.put(f"{H}/api/v2/projects/{{p}}/files/{{os.path.basename(path)}}", files={{"file": open(path, "rb")}})\n',
+        settings,
+        unsafe_fixes=True,
+    )
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        pytest.param('requests.get("https://objects.example.net/api/v1/b/files")\n', id="other-service"),
+        pytest.param('requests.get("https://api.datamin.io/v1/p/files")\n', id="datamin"),
+        pytest.param('print("https://acme.datamimic.io/api/v1/p/files")\n', id="not-a-request"),
+        pytest.param('requests.get("https://acme.datamimic.io/api/v1/p/files")  # datamimic-migrate: ignore\n', id="ignored"),
+        pytest.param('x = {"files": 1}.get("files")\n', id="no-url"),
+    ],
+)
+def test_left_alone(source, settings):
+    check_noop(source, settings, "python")
+
+
+def test_any_object_get_with_a_v1_url_is_a_call(settings):
+    """As the issue says: any .get/.post/... whose URL resolves to a v1 template."""
+    check(f'api.get("{H}/api/v1/p/info")\n', f'api.get("{H}/api/v2/projects/p")\n', settings)
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        pytest.param(f'requests.get(f"{H}/api/v1/{{p}}/task/{{t}}").json()["task_count"]\n', ("DM107", "review"), id="task-count"),
+        pytest.param(f'return_value = requests.get(f"{H}/api/v1/{{p}}/files").json()\n', ("DM101", "review"), id="whole-response"),
+        pytest.param(f'json.loads(requests.get(f"{H}/api/v1/{{p}}/files").text)\n', ("DM101", "review"), id="parsed-by-hand"),
+        pytest.param(f'requests.put("{H}/api/v1/p/files/rename" , json={{"old_name": o, "new_name": n}})\n', ("DM106", "review"), id="hole-into-plain-string"),
+        pytest.param(f'requests.put(f"{H}/api/v1/{{p}}/files", files={{"file": fh}})\n', ("DM103", "review"), id="update-name-unknown"),
+        pytest.param(f'requests.post(f"{H}/api/v1/{{p}}/files", files=files, data=form)\n', ("DM102", "review"), id="create-data-not-literal"),
+        pytest.param(f'requests.request(m, f"{H}/api/v1/{{p}}/files")\n', ("DM100", "unmapped"), id="method-at-run-time"),
+        pytest.param(f'requests.get(f"{H}/api/v1/{{p}}/file/read/x")\n', ("DM100", "unmapped"), id="unmapped"),
+        pytest.param(f'requests.get("https://ci.example.com/api/v1/{{j}}/files")\n', ("DM000", "possible"), id="possible"),
+    ],
+)
+def test_reported(source, expected, settings):
+    result = check_noop(source, settings, "python")
+    assert expected in statuses(result)
+
+
+def test_shared_constant_used_elsewhere_is_unsafe(settings):
+    source = f'API = "{H}/api/v1"\nprint(API)\nrequests.get(f"{{API}}/p/info")\n'
+    assert statuses(check_noop(source, settings, "python")) == [("DM112", "unsafe")]
+    check(source, f'API = "{H}/api/v2"\nprint(API)\nrequests.get(f"{{API}}/projects/p")\n', settings, unsafe_fixes=True)
+
+
+def test_shared_constant_with_an_unmapped_call_is_left_for_review(settings):
+    source = f'API = "{H}/api/v1"\nrequests.get(f"{{API}}/p/info")\nrequests.get(f"{{API}}/p/file/read/x")\n'
+    assert statuses(check_noop(source, settings, "python")) == [("DM112", "review"), ("DM100", "unmapped")]
+
+
+def test_annotate_inserts_a_todo_above_calls_that_need_a_person(settings):
+    source = f'def f():\n    return requests.get(f"{H}/api/v1/{{p}}/task/{{t}}").json()["task_count"]\n'
+    out = run_python(source, settings, annotate=True).migrated.decode()
+    assert out.splitlines()[1].startswith("    # TODO(datamimic-v2): DM107 ")
+    assert run_python(out, settings, annotate=True).outcome.value == "unchanged"
+
+
+def test_unparsable_python_is_reported_and_untouched(settings):
+    result = run_python(f'requests.get("{H}/api/v1/p/info"\ndef (:\n', settings)
+    assert result.outcome.value == "failed"
+    assert statuses(result) == [("DM001", "error")]
