@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import os
 import traceback
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable
 
 from migrator import files
+from migrator.config import Settings
 from migrator.edits import annotations, apply, ignored_lines, is_ignored, resolve_fixes
 from migrator.findings import FileResult, Finding, Outcome, Status
-from migrator.config import Settings
 
 BOM = b"\xef\xbb\xbf"
 # Below this many candidate files, starting worker processes costs more than it saves.

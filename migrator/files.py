@@ -8,11 +8,12 @@ one rename, so a crash never leaves half a script.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import tempfile
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Iterable, Iterator
 
 SHELL_SUFFIXES = {".sh", ".bash", ".zsh", ".ksh"}
 SHELL_INTERPRETERS = {"sh", "bash", "zsh", "ksh", "dash", "ash"}
@@ -94,8 +95,6 @@ def write_atomic(path: Path, data: bytes) -> None:
         os.chmod(temporary, mode & 0o7777)
         os.replace(temporary, path)
     except BaseException:
-        try:
+        with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)
-        except FileNotFoundError:
-            pass
         raise

@@ -7,10 +7,10 @@ reason) or failed (with the error), always with its findings.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 
-class Status(str, Enum):
+class Status(StrEnum):
     MIGRATED = "migrated"  # rewritten (or, with --diff/--check, would be)
     UNSAFE = "unsafe"  # a fix exists but is applied only with --unsafe-fixes
     REVIEW = "review"  # a DATAMIMIC v1 call or read that needs a person
@@ -40,7 +40,7 @@ class Finding:
     end_line: int = 0  # last line of the call, for ignore comments; 0 = same as line
 
 
-class Outcome(str, Enum):
+class Outcome(StrEnum):
     CHANGED = "changed"
     UNCHANGED = "unchanged"
     SKIPPED = "skipped"

@@ -8,12 +8,19 @@ call without such evidence is only reported as possible, never rewritten.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 from migrator.config import Settings
 from migrator.ruletable import Rule, Unmapped
-from migrator.urls import Flat, UrlMatch, find_base, host_matches, match_template, mentions
+from migrator.urls import (
+    Flat,
+    UrlMatch,
+    find_base,
+    host_matches,
+    match_template,
+    mentions,
+)
 
 
 @dataclass(frozen=True)

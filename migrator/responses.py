@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Literal as Lit, Union
+from typing import Literal as Lit
+from typing import Union
 
 
 @dataclass(frozen=True)

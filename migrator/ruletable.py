@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -117,7 +117,7 @@ def default_rules_dir() -> Path:
     raise RuleTableError(f"no rules/rules.toml next to {here}")
 
 
-@lru_cache(maxsize=None)
+@cache
 def load(path: Path | None = None) -> RuleTable:
     path = path or default_rules_dir() / "rules.toml"
     try:

@@ -13,8 +13,9 @@ Guide: "External API Endpoint Mapping" (every "URL structure" line).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Sequence, Union
+from typing import Union
 from urllib.parse import quote
 
 

@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, SAMPLES
 
 V1 = 'curl -s "https://acme.datamimic.io/api/v1/$P/info"\n'

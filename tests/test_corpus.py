@@ -4,10 +4,9 @@ DATAMIMIC call, so every one parses and comes out byte-identical."""
 from __future__ import annotations
 
 import pytest
+from conftest import SHARED, run_shell
 
 from migrator.shell.migrate import migrate
-
-from conftest import SHARED, run_shell
 
 CORPUS = sorted((SHARED / "corpus" / "curlconverter-fixtures").glob("*.sh"))
 

@@ -6,11 +6,10 @@ import os
 import stat
 
 import pytest
+from conftest import run_shell
 
 from migrator import engine, files
 from migrator.findings import Outcome
-
-from conftest import run_shell
 
 V1 = b'curl -s "https://acme.datamimic.io/api/v1/$P/info"'
 V2 = b'curl -s "https://acme.datamimic.io/api/v2/projects/$P"'

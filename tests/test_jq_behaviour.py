@@ -8,7 +8,6 @@ import re
 
 import jq
 import pytest
-
 from conftest import ROOT, check_noop, migrated
 
 RESPONSES = json.loads((ROOT / "tests" / "data" / "responses.json").read_text())

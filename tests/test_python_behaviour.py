@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from conftest import ROOT, migrated
 
 RESPONSES = json.loads((ROOT / "tests" / "data" / "responses.json").read_text())

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from conftest import check_transformed
 
 from migrator import ruletable
-
-from conftest import check_transformed
 
 EXAMPLES = [
     pytest.param(example.before, example.after, example.lang, id=f"{rule.id}-{example.lang}-{i}")

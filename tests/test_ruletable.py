@@ -6,10 +6,9 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 
 from migrator import ruletable
-
-from conftest import ROOT
 
 
 def test_every_rule_has_docs_and_examples(table):

@@ -6,10 +6,9 @@ Each sample runs twice; the second run must change nothing.
 from __future__ import annotations
 
 import pytest
+from conftest import SAMPLES, migrated, run
 
 from migrator.files import kind_of
-
-from conftest import SAMPLES, migrated, run
 
 SAMPLE_FILES = sorted([*(SAMPLES / "shell").glob("*.sh"), *(SAMPLES / "python").glob("*.py")])
 NEGATIVE = sorted((SAMPLES / "negative").glob("*"))

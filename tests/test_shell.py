@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import check_noop, check_transformed, migrated, run_shell, statuses
 
 H = "https://acme.datamimic.io"
@@ -98,13 +97,13 @@ H = "https://acme.datamimic.io"
             id="rename-spliced-quotes-compact-json",
         ),
         pytest.param(
-            f"datamimic_files() {{\n  curl -s \"$1/api/v1/$2/files\" | jq -r '.files[0].name'\n}}\n",
-            f"datamimic_files() {{\n  curl -s \"$1/api/v2/projects/$2/files_uri\" | jq -r '.current_project_files_uri[0] | sub(\"^[^/]*/\"; \"\")'\n}}\n",
+            "datamimic_files() {\n  curl -s \"$1/api/v1/$2/files\" | jq -r '.files[0].name'\n}\n",
+            "datamimic_files() {\n  curl -s \"$1/api/v2/projects/$2/files_uri\" | jq -r '.current_project_files_uri[0] | sub(\"^[^/]*/\"; \"\")'\n}\n",
             id="evidence-from-enclosing-function",
         ),
         pytest.param(
-            f"for t in a b; do\n  curl -s \"$DATAMIMIC_HOST/api/v1/$P/task/$t/artifacts/download\" -o \"$t.zip\"\ndone\n",
-            f"for t in a b; do\n  curl -s \"$DATAMIMIC_HOST/api/v2/projects/$P/tasks/$t/artifacts/download\" -o \"$t.zip\"\ndone\n",
+            "for t in a b; do\n  curl -s \"$DATAMIMIC_HOST/api/v1/$P/task/$t/artifacts/download\" -o \"$t.zip\"\ndone\n",
+            "for t in a b; do\n  curl -s \"$DATAMIMIC_HOST/api/v2/projects/$P/tasks/$t/artifacts/download\" -o \"$t.zip\"\ndone\n",
             id="evidence-from-variable-name-in-loop",
         ),
         pytest.param(

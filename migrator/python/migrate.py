@@ -11,15 +11,26 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
+from migrator import frontend
 from migrator.config import Settings
 from migrator.edits import ByteEdit, Fix
 from migrator.findings import Finding, Status
+from migrator.frontend import CannotRewrite
 from migrator.matching import Mapped, Possible, Unknown, classify
 from migrator.python.tree import ParseError, Scope, Tree
 from migrator.python.values import Values, render
 from migrator.responses import Access, Field, Index, MappedAccess, Step, map_access
 from migrator.ruletable import Rule
-from migrator.urls import Content, Edit, Flat, Hole, Literal, Piece, collapse, percent_encode, plan_url_rewrite
+from migrator.urls import (
+    Content,
+    Edit,
+    Flat,
+    Hole,
+    Literal,
+    Piece,
+    collapse,
+    percent_encode,
+)
 
 __all__ = ["ParseError", "migrate"]
 
@@ -30,10 +41,6 @@ RESPONSE_METADATA = {
     "status_code", "status", "ok", "reason", "headers", "url", "raise_for_status", "close", "release",
     "elapsed", "encoding", "cookies", "is_success", "is_error", "getcode", "code",
 }  # fmt: skip
-
-
-class _CannotRewrite(Exception):
-    pass
 
 
 @dataclass(frozen=True)
@@ -125,11 +132,10 @@ class _Program:
         return fixes, self.findings
 
     def report(self, rule_id: str, status: Status, node: cst.CSTNode, message: str) -> None:
-        if not self.settings.enabled(rule_id):
-            return
-        line, column, end_line = self.tree.line_column(node)
-        before = self.tree.text(node) if status is not Status.POSSIBLE else ""
-        self.findings.append(Finding(rule_id, status, line, column, message, before=before, end_line=end_line))
+        position = self.tree.line_column(node)
+        found = frontend.finding(self.settings, rule_id, status, position, message, self.tree.text(node))
+        if found is not None:
+            self.findings.append(found)
 
     # ---------------------------------------------------------------- calls
 
@@ -181,9 +187,7 @@ class _Program:
         if call.node in self.base_url_spans:
             spans.append(self.base_url_spans[call.node])
         if isinstance(found, Possible):
-            where = f"{found.rule.id} {found.rule.title}" if found.rule else "a v1 path"
-            message = f"looks like DATAMIMIC v1 ({where}) but nothing says it is DATAMIMIC: left alone"
-            self.report("DM000", Status.POSSIBLE, call.node, message)
+            self.report("DM000", Status.POSSIBLE, call.node, frontend.possible_message(found))
         elif isinstance(found, Unknown):
             self.report("DM100", Status.UNMAPPED, call.node, found.message)
         elif self.settings.enabled(found.rule.id):
@@ -201,26 +205,12 @@ class _Program:
                 self.rewrite_json_body(work)
             if rule.request.form_add:
                 self.add_form_fields(work)
-            plan = plan_url_rewrite(
-                mapped.match,
-                self.settings.table.v1_base,
-                self.settings.table.v2_base,
-                rule.v2,
-                extra,
-                dict(rule.request.query_defaults),
-                sent_query,
-            )
-            if plan.problem:
-                raise _CannotRewrite(plan.problem)
-            work.url_edits.extend(plan.edits)
+            work.url_edits.extend(frontend.url_edits(mapped, self.settings, extra, sent_query))
             for edit in work.url_edits:
-                self.render_edit(edit)
-            unreadable = self.rewrite_reads(work)
-            if unreadable:
-                lines = ", ".join(str(line) for line in unreadable)
-                raise _CannotRewrite(f"its response is read on line {lines} in a way that cannot be migrated, so it stays on v1")
-        except _CannotRewrite as exc:
-            self.report(rule.id, Status.REVIEW, call.node, f"{rule.title}: cannot rewrite safely: {exc}")
+                self.render_edit(edit)  # fails early on text that cannot be written back
+            frontend.check_reads(self.rewrite_reads(work))
+        except CannotRewrite as exc:
+            self.report(rule.id, Status.REVIEW, call.node, frontend.review_message(rule, exc))
             return False
         self.rewrites.append(work)
         return True
@@ -229,7 +219,7 @@ class _Program:
         try:
             text = render(edit.content, edit.context)
         except ValueError as exc:
-            raise _CannotRewrite(str(exc)) from None
+            raise CannotRewrite(str(exc)) from None
         emptied = self.values.strings.get((edit.start, edit.end)) if not text else None
         operation = self.tree.parent.get(emptied) if emptied is not None else None
         if isinstance(operation, cst.BinaryOperation) and isinstance(operation.operator, cst.Add) and operation.right is emptied:
@@ -256,7 +246,7 @@ class _Program:
         if value is None:
             return None
         if not isinstance(value, cst.Dict) or any(_static(e.key) is None for e in value.elements if isinstance(e, cst.DictElement)):
-            raise _CannotRewrite(f"{name}= is not a dict literal with string keys")
+            raise CannotRewrite(f"{name}= is not a dict literal with string keys")
         return value
 
     def query_defaults(self, work: _Rewrite) -> str:
@@ -287,7 +277,7 @@ class _Program:
 
     def add_form_fields(self, work: _Rewrite) -> None:
         if self.keyword(work, "files") is None:
-            raise _CannotRewrite("the upload has no files= argument")
+            raise CannotRewrite("the upload has no files= argument")
         items = list(work.rule.request.form_add)
         data = self.dict_keyword(work, "data")
         if data is not None:
@@ -312,7 +302,7 @@ class _Program:
     def json_body(self, work: _Rewrite) -> cst.Dict:
         body = self.dict_keyword(work, "json")
         if body is None:
-            raise _CannotRewrite("the body is not given as json={...}")
+            raise CannotRewrite("the body is not given as json={...}")
         return body
 
     def rewrite_json_body(self, work: _Rewrite) -> None:
@@ -356,7 +346,7 @@ class _Program:
                 body = self.json_body(work)
                 values = [e.value for e in body.elements if isinstance(e, cst.DictElement) and _static(e.key) == key]
                 if len(values) != 1:
-                    raise _CannotRewrite(f"the body has no {key!r}")
+                    raise CannotRewrite(f"the body has no {key!r}")
                 extra[name] = self.path_value(values[0], scope)
             else:
                 extra[name] = self.upload_name(work, key, scope)
@@ -373,10 +363,10 @@ class _Program:
         """The file name requests/httpx send for files={"file": ...}."""
         files = self.dict_keyword(work, "files")
         if files is None:
-            raise _CannotRewrite(f"no files={{{field_name!r}: ...}} upload to take the file name from")
+            raise CannotRewrite(f"no files={{{field_name!r}: ...}} upload to take the file name from")
         values = [e.value for e in files.elements if isinstance(e, cst.DictElement) and _static(e.key) == field_name]
         if len(values) != 1:
-            raise _CannotRewrite(f"no {field_name!r} in files=")
+            raise CannotRewrite(f"no {field_name!r} in files=")
         value = values[0]
         if isinstance(value, cst.Tuple) and value.elements:
             value = value.elements[0].value
@@ -393,11 +383,11 @@ class _Program:
             if text is not None:
                 return (percent_encode(posixpath.basename(text)),)
             if not self.tree.lookup("os", self.tree.module_scope):
-                raise _CannotRewrite("the upload's path is computed at run time and os is not imported")
+                raise CannotRewrite("the upload's path is computed at run time and os is not imported")
             work.unsafe_reason = "the file name is taken from the upload's path at run time with os.path.basename"
             source = self.tree.text(path)
             return (Hole(f"os.path.basename({source})", self.tree.span(path), "py-expr"),)
-        raise _CannotRewrite("the upload's file name cannot be found")
+        raise CannotRewrite("the upload's file name cannot be found")
 
     # ---------------------------------------------------------------- responses
 
@@ -420,7 +410,7 @@ class _Program:
             elif mapped is not None:
                 try:
                     work.byte_edits.extend(self.rewrite_read(read, mapped))
-                except _CannotRewrite as exc:
+                except CannotRewrite as exc:
                     problem = str(exc)
             if problem:
                 line = self.tree.line_column(read.node)[0]
@@ -583,7 +573,7 @@ class _Program:
             else:
                 parts[-1].append(step)
         if len(parts) != len(groups):
-            raise _CannotRewrite("the read goes through a loop that the v2 response does not have, or the other way round")
+            raise CannotRewrite("the read goes through a loop that the v2 response does not have, or the other way round")
         cut: dict[int, int] = {}  # segment -> how many of its steps are consumed
         put: dict[int, list[Step]] = {}  # segment -> replacement steps written after its root
         for index, (group, part) in enumerate(zip(groups, parts)):
@@ -598,7 +588,7 @@ class _Program:
             put.setdefault(home, []).extend(part)
         transform = self.settings.table.transforms[mapped.mapping.transform].python if mapped.mapping.transform else None
         if transform and not groups[-1]:
-            raise _CannotRewrite("the v2 value needs a change the migrator cannot place here")
+            raise CannotRewrite("the v2 value needs a change the migrator cannot place here")
         last = groups[-1][-1][0] if groups[-1] else None
         edits = []
         for number in sorted(set(cut) | set(put)):
@@ -644,19 +634,11 @@ class _Program:
                         work.unsafe_reason = f"it changes {variable}, which line {other} uses too"
         fixes = []
         for work in active:
-            line, column, end_line = self.tree.line_column(work.call.node)
-            finding = Finding(
-                work.rule.id,
-                Status.MIGRATED,
-                line,
-                column,
-                f"{work.rule.title}: {work.rule.v1.text} -> {work.rule.v2.text}",
-                end_line=end_line,
-            )
             start, end = self.tree.span(work.call.node)
             span = (self.tree.byte(start), self.tree.byte(end))
-            edits = tuple(self.render_edit(e) for e in work.url_edits) + tuple(work.byte_edits)
-            fixes.append(Fix(finding, edits, span, not work.unsafe_reason, work.unsafe_reason))
+            edits = [self.render_edit(e) for e in work.url_edits] + work.byte_edits
+            position = self.tree.line_column(work.call.node)
+            fixes.append(frontend.migrated_fix(work.rule, position, span, edits, work.unsafe_reason))
         return fixes
 
     def uses_outside(self, variable: str, migrating: list[tuple[int, int]]) -> tuple[int | None, int | None]:

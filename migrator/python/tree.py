@@ -9,12 +9,11 @@ single code-generation pass and a single visit.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Iterator
-
-import dataclasses
 
 import libcst as cst
 from libcst._nodes.internal import CodegenState

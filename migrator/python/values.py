@@ -10,7 +10,7 @@ Offsets are character offsets in the module's code.
 from __future__ import annotations
 
 import re
-from typing import Sequence
+from collections.abc import Sequence
 
 import libcst as cst
 

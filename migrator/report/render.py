@@ -7,9 +7,9 @@ JSON's schema is documented in the README and versioned by its ``version`` key.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
-from typing import Callable
 
 from migrator.report.data import Report, all_rule_docs
 from migrator.ruletable import RuleTable

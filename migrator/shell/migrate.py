@@ -11,17 +11,28 @@ from dataclasses import dataclass, field
 
 from tree_sitter import Node
 
+from migrator import frontend
 from migrator.config import Settings
 from migrator.edits import ByteEdit, Fix
 from migrator.findings import Finding, Status
+from migrator.frontend import CannotRewrite
 from migrator.matching import Mapped, Possible, Unknown, classify
 from migrator.responses import Field, map_access
 from migrator.ruletable import Rule
 from migrator.shell import body as bodies
 from migrator.shell import jq
 from migrator.shell.curl import Arg, CurlCall, arguments, parse_curl
-from migrator.shell.words import Variables, Words, parse, quote_word, render, static, text, walk
-from migrator.urls import Content, Edit, Flat, Hole, Literal, Piece, UrlMatch, collapse, plan_url_rewrite
+from migrator.shell.words import (
+    Variables,
+    Words,
+    parse,
+    quote_word,
+    render,
+    static,
+    text,
+    walk,
+)
+from migrator.urls import Content, Edit, Flat, Hole, Literal, Piece, UrlMatch, collapse
 
 _SIMPLE_EXPANSION_BEFORE = re.compile(rb"(?<![\\$])\$[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -98,11 +109,9 @@ class _Script:
     # ---------------------------------------------------------------- findings
 
     def report(self, rule_id: str, status: Status, node: Node, message: str) -> None:
-        if not self.settings.enabled(rule_id):
-            return
-        line, column, end_line = _position(node)
-        before = text(self.source, node) if status is not Status.POSSIBLE else ""
-        self.findings.append(Finding(rule_id, status, line, column, message, before=before, end_line=end_line))
+        found = frontend.finding(self.settings, rule_id, status, _position(node), message, text(self.source, node))
+        if found is not None:
+            self.findings.append(found)
 
     # ---------------------------------------------------------------- calls
 
@@ -117,13 +126,7 @@ class _Script:
             if found is None:
                 continue
             if isinstance(found, Possible):
-                where = found.rule.id + " " + found.rule.title if found.rule else "a v1 path"
-                self.report(
-                    "DM000",
-                    Status.POSSIBLE,
-                    node,
-                    f"looks like DATAMIMIC v1 ({where}) but nothing says it is DATAMIMIC: left alone",
-                )
+                self.report("DM000", Status.POSSIBLE, node, frontend.possible_message(found))
             elif isinstance(found, Unknown):
                 self.report("DM100", Status.UNMAPPED, node, found.message)
             elif isinstance(found, Mapped) and self.settings.enabled(found.rule.id):
@@ -149,26 +152,12 @@ class _Script:
                 self.rewrite_body(work)
             if rule.request.form_add:
                 self.add_form_fields(work)
-            plan = plan_url_rewrite(
-                mapped.match,
-                self.settings.table.v1_base,
-                self.settings.table.v2_base,
-                rule.v2,
-                extra,
-                dict(rule.request.query_defaults),
-                self.sent_query(call),
-            )
-            if plan.problem:
-                raise _CannotRewrite(plan.problem)
-            work.url_edits.extend(plan.edits)
+            work.url_edits.extend(frontend.url_edits(mapped, self.settings, extra, self.sent_query(call)))
             for edit in work.url_edits:
                 self.render_edit(edit)  # fails early on text that cannot be written back
-            unreadable = self.rewrite_readers(work)
-            if unreadable:
-                lines = ", ".join(str(line) for line in unreadable)
-                raise _CannotRewrite(f"its response is read on line {lines} in a way that cannot be migrated, so it stays on v1")
-        except _CannotRewrite as exc:
-            self.report(rule.id, Status.REVIEW, call.node, f"{rule.title}: cannot rewrite safely: {exc}")
+            frontend.check_reads(self.rewrite_readers(work))
+        except CannotRewrite as exc:
+            self.report(rule.id, Status.REVIEW, call.node, frontend.review_message(rule, exc))
             return
         self.rewrites.append(work)
 
@@ -182,7 +171,7 @@ class _Script:
         try:
             new = render(edit.content, edit.context)
         except ValueError as exc:
-            raise _CannotRewrite(str(exc)) from None
+            raise CannotRewrite(str(exc)) from None
         start, end = edit.start, edit.end
         if not new and self.empties_quotes(start, end):
             start, end = start - 1, end + 1  # "$HOST"'/info' -> "$HOST", not "$HOST"''
@@ -214,7 +203,7 @@ class _Script:
             else:
                 body = self.json_body(work.call)
                 if key not in body.value:
-                    raise _CannotRewrite(f"the body has no {key!r}")
+                    raise CannotRewrite(f"the body has no {key!r}")
                 extra[name] = bodies.path_param(bodies.to_content(body, body.value[key]))
         return extra
 
@@ -222,12 +211,12 @@ class _Script:
         fields = [bodies.form_field(arg.pieces) for _, arg in work.call.forms]
         found = [f for f in fields if f is not None and f.name == field_name]
         if len(found) != 1:
-            raise _CannotRewrite(f"no single -F {field_name}=@path upload to take the file name from")
+            raise CannotRewrite(f"no single -F {field_name}=@path upload to take the file name from")
         value = found[0].value
         path_source = self._path_source(value)
         upload = bodies.upload_name(value, path_source)
         if isinstance(upload, str):
-            raise _CannotRewrite(upload)
+            raise CannotRewrite(upload)
         if upload.at_run_time:
             work.unsafe_reason = "the file name is taken from the upload's path at run time with basename"
         return upload.name
@@ -240,13 +229,13 @@ class _Script:
 
     def json_body(self, call: CurlCall) -> bodies.JsonBody:
         if len(call.data) != 1:
-            raise _CannotRewrite("expected exactly one -d/--data/--json body")
+            raise CannotRewrite("expected exactly one -d/--data/--json body")
         option, arg = call.data[0]
         if option == "data-urlencode":
-            raise _CannotRewrite("the body is URL-encoded")
+            raise CannotRewrite("the body is URL-encoded")
         body = bodies.parse_json_body(arg.pieces)
         if isinstance(body, str):
-            raise _CannotRewrite(body)
+            raise CannotRewrite(body)
         return body
 
     def rewrite_body(self, work: _Rewrite) -> None:
@@ -274,11 +263,11 @@ class _Script:
         if not missing:
             return
         if not call.forms:
-            raise _CannotRewrite("the upload has no -F form fields")
+            raise CannotRewrite("the upload has no -F form fields")
         last = call.forms[-1][1]
         flag = last.flag
         if flag is None or last.node.parent != call.node:
-            raise _CannotRewrite("the form fields are not written out in the call")
+            raise CannotRewrite("the form fields are not written out in the call")
         gap = self.source[flag.prev_sibling.end_byte : flag.start_byte].decode() if flag.prev_sibling else " "
         if "\n" not in gap:
             gap = " "
@@ -420,18 +409,9 @@ class _Script:
                 break
         fixes = []
         for work in active:
-            line, column, end_line = _position(work.call.node)
-            finding = Finding(
-                work.rule.id,
-                Status.MIGRATED,
-                line,
-                column,
-                f"{work.rule.title}: {work.rule.v1.text} -> {work.rule.v2.text}",
-                end_line=end_line,
-            )
             span = (work.call.node.start_byte, work.call.node.end_byte)
-            edits = tuple(self.render_edit(e) for e in work.url_edits) + tuple(work.byte_edits)
-            fixes.append(Fix(finding, edits, span, not work.unsafe_reason, work.unsafe_reason))
+            edits = [self.render_edit(e) for e in work.url_edits] + work.byte_edits
+            fixes.append(frontend.migrated_fix(work.rule, _position(work.call.node), span, edits, work.unsafe_reason))
         return fixes
 
     def rewrite_call_only(self, work: _Rewrite, variable: str) -> bool:
@@ -512,7 +492,3 @@ class _Script:
 
 def _ends_word(char: bytes) -> bool:
     return not char.strip() or char in b";|&()<>`"
-
-
-class _CannotRewrite(Exception):
-    pass

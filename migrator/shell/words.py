@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Iterator
 
-from tree_sitter import Language, Node, Parser
 import tree_sitter_bash
+from tree_sitter import Language, Node, Parser
 
 from migrator.urls import Content, Hole, Literal, Piece, Via
 

@@ -1,0 +1,65 @@
+"""The steps both front ends take for a call, whatever the language: the URL plan,
+the findings they report, and the fix of a call that migrates."""
+
+from __future__ import annotations
+
+from migrator.config import Settings
+from migrator.edits import ByteEdit, Fix
+from migrator.findings import Finding, Status
+from migrator.matching import Mapped, Possible
+from migrator.ruletable import Rule
+from migrator.urls import Content, Edit, plan_url_rewrite
+
+# (line, column, last line) of a call, 1-based
+Position = tuple[int, int, int]
+
+
+class CannotRewrite(Exception):
+    """Why a call cannot be rewritten safely; it becomes a finding for review."""
+
+
+def url_edits(mapped: Mapped, settings: Settings, extra: dict[str, Content], sent_query: str) -> list[Edit]:
+    rule = mapped.rule
+    table = settings.table
+    plan = plan_url_rewrite(
+        mapped.match, table.v1_base, table.v2_base, rule.v2, extra, dict(rule.request.query_defaults), sent_query
+    )
+    if plan.problem:
+        raise CannotRewrite(plan.problem)
+    return plan.edits
+
+
+def check_reads(unreadable: list[int]) -> None:
+    """A call whose response is read in a way that cannot be migrated stays on v1, so the script keeps working."""
+    if unreadable:
+        lines = ", ".join(str(line) for line in unreadable)
+        raise CannotRewrite(f"its response is read on line {lines} in a way that cannot be migrated, so it stays on v1")
+
+
+def finding(
+    settings: Settings, rule_id: str, status: Status, position: Position, message: str, before: str = ""
+) -> Finding | None:
+    """A finding, or None when its rule is not selected."""
+    if not settings.enabled(rule_id):
+        return None
+    line, column, end_line = position
+    shown = before if status is not Status.POSSIBLE else ""
+    return Finding(rule_id, status, line, column, message, before=shown, end_line=end_line)
+
+
+def possible_message(found: Possible) -> str:
+    where = f"{found.rule.id} {found.rule.title}" if found.rule else "a v1 path"
+    return f"looks like DATAMIMIC v1 ({where}) but nothing says it is DATAMIMIC: left alone"
+
+
+def review_message(rule: Rule, problem: CannotRewrite) -> str:
+    return f"{rule.title}: cannot rewrite safely: {problem}"
+
+
+def migrated_fix(
+    rule: Rule, position: Position, span: tuple[int, int], edits: list[ByteEdit], unsafe_reason: str
+) -> Fix:
+    line, column, end_line = position
+    message = f"{rule.title}: {rule.v1.text} -> {rule.v2.text}"
+    result = Finding(rule.id, Status.MIGRATED, line, column, message, end_line=end_line)
+    return Fix(result, tuple(edits), span, not unsafe_reason, unsafe_reason)
