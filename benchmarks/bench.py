@@ -6,7 +6,9 @@
    the same tree. Target: at most 5x.
 2. Migrates a Python file full of v1 calls, as a ratio to libcst's own parse plus
    code generation of that file. Target: at most 1.5x.
-3. Writes every report format for a run with 10,000 findings. Target: seconds.
+3. Runs the pre-commit hook's command on one small file, as a ratio to
+   pyupgrade on the same file. Target: at most 1.5x.
+4. Writes every report format for a run with 10,000 findings. Target: seconds.
 
     python benchmarks/bench.py [--copies N] [--repeat N]
 """
@@ -73,6 +75,23 @@ def python_ratio(repeat: int) -> tuple[int, float, float]:
     return len(source), libcst_time, ours
 
 
+def hook_latency(repeat: int, folder: Path) -> list[tuple[str, float, float]]:
+    """Seconds of `datamimic-migrate FILE` and `pyupgrade FILE` on small files, best of several runs."""
+    files = {
+        "no v1 call": "import requests\n\n\ndef info(p):\n    return requests.get(f'https://x.example/{p}').json()\n",
+        "one v1 call": "import requests\n\n\ndef info(p):\n    return requests.get(f'https://acme.datamimic.io/api/v1/{p}/info').json()\n",
+    }
+    pyupgrade = shutil.which("pyupgrade") or str(Path(sys.executable).parent / "pyupgrade")
+    out = []
+    for label, text in files.items():
+        path = folder / f"{label.replace(' ', '_')}.py"
+        path.write_text(text)
+        ours = best_of([sys.executable, "-m", "migrator", "--check", str(path)], max(repeat, 10), folder)
+        theirs = best_of([pyupgrade, str(path)], max(repeat, 10), folder)
+        out.append((label, ours, theirs))
+    return out
+
+
 def report_times(findings: int) -> dict[str, float]:
     """Seconds to build and write each report format for a run with this many findings."""
     from migrator import engine, ruletable
@@ -115,6 +134,9 @@ def main() -> None:
         print(f"datamimic-migrate --check:   {migrate:7.3f} s")
         print(f"ratio (target <= 5):         {migrate / grep:7.2f}")
         print(f"one file, --check:           {single:7.3f} s")
+    with tempfile.TemporaryDirectory() as folder:
+        for label, ours, theirs in hook_latency(args.repeat, Path(folder)):
+            print(f"hook on one small file ({label}): {ours:.3f} s vs pyupgrade {theirs:.3f} s, ratio {ours / theirs:.2f} (target <= 1.5)")
     size, libcst_time, ours = python_ratio(args.repeat)
     print(f"python file of {size} bytes full of v1 calls:")
     print(f"  libcst parse + code:        {libcst_time:7.3f} s")

@@ -11,13 +11,19 @@ from __future__ import annotations
 import os
 import traceback
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from migrator import files
 from migrator.config import Settings
-from migrator.edits import annotations, apply, ignored_lines, is_ignored, resolve_fixes
+from migrator.edits import (
+    Fix,
+    annotations,
+    apply,
+    ignored_lines,
+    is_ignored,
+    resolve_fixes,
+)
 from migrator.findings import FileResult, Finding, Outcome, Status
 
 BOM = b"\xef\xbb\xbf"
@@ -42,11 +48,47 @@ def _front_end(kind: str) -> Callable:
     raise ValueError(f"no front end for {kind}")
 
 
+HOSTS = {"markdown", "ci", "dockerfile", "makefile", "notebook"}
+
+
+def _host_regions(kind: str, body: bytes) -> list:
+    from migrator.hosts import ciyaml, dockerfile, makefile, markdown, notebook
+
+    module = {"markdown": markdown, "ci": ciyaml, "dockerfile": dockerfile, "makefile": makefile, "notebook": notebook}
+    return module[kind].regions(body)
+
+
+def _migrate_host(kind: str, body: bytes, settings: Settings) -> tuple[list[Fix], list[Finding]]:
+    """Migrate the code embedded in a host file, region by region, as edits of the host."""
+    from migrator.hosts.regions import translate
+
+    fixes: list[Fix] = []
+    findings: list[Finding] = []
+    for region in _host_regions(kind, body):
+        code = bytes(region.text)
+        if not is_candidate(code, settings):
+            continue
+        try:
+            region_fixes, region_findings = _front_end(region.kind)(code, settings)
+        except _parse_errors(region.kind) as exc:
+            # Docs hold sketches as well as scripts: a block that does not parse is shown, not fatal.
+            message = f"this {region.kind} code does not parse ({exc}): left as it is"
+            region_fixes, region_findings = [], [Finding("DM001", Status.REVIEW, 1, 1, message)]
+        more_fixes, more_findings = translate(region, body, region_fixes, region_findings)
+        fixes.extend(more_fixes)
+        findings.extend(more_findings)
+    return fixes, findings
+
+
 def _parse_errors(kind: str) -> tuple[type[Exception], ...]:
     if kind == "python":
         from migrator.python.tree import ParseError as PythonParseError
 
         return (PythonParseError,)
+    if kind in HOSTS:
+        from migrator.hosts.regions import HostError
+
+        return (HostError,)
     from migrator.shell.migrate import ParseError
 
     return (ParseError,)
@@ -59,7 +101,10 @@ def migrate_source(path: str, data: bytes, kind: str, settings: Settings) -> Fil
     bom = BOM if data.startswith(BOM) else b""
     body = data[len(bom) :]
     try:
-        fixes, findings = _front_end(kind)(body, settings)
+        if kind in HOSTS:
+            fixes, findings = _migrate_host(kind, body, settings)
+        else:
+            fixes, findings = _front_end(kind)(body, settings)
     except _parse_errors(kind) as exc:
         return _failed(path, f"cannot parse: {exc}")
     except Exception as exc:  # a bug of ours must not stop the run or touch the file
@@ -168,6 +213,10 @@ def run(
             if progress:
                 progress(1)
     else:
+        from concurrent.futures import (
+            ProcessPoolExecutor,  # here: a hook run on a few files never needs it
+        )
+
         size = max(1, min(16, len(candidates) // (jobs * 4)))
         batches = [candidates[i : i + size] for i in range(0, len(candidates), size)]
         with ProcessPoolExecutor(max_workers=jobs) as pool:

@@ -18,6 +18,8 @@ from pathlib import Path
 SHELL_SUFFIXES = {".sh", ".bash", ".zsh", ".ksh"}
 SHELL_INTERPRETERS = {"sh", "bash", "zsh", "ksh", "dash", "ash"}
 PYTHON_SUFFIXES = {".py", ".pyw"}
+MARKDOWN_SUFFIXES = {".md", ".markdown"}
+MAKEFILES = {"Makefile", "makefile", "GNUmakefile"}
 SKIPPED_DIRS = {".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv", ".tox", ".mypy_cache"}
 
 
@@ -32,11 +34,26 @@ def interpreter(head: bytes) -> str | None:
 
 
 def kind_of(path: Path, head: bytes) -> str | None:
-    """``shell`` or ``python`` for the files the migrator reads, None for the rest."""
+    """The kind of a file the migrator reads (a front end's or a host's), None for the rest."""
+    name = path.name
     if path.suffix in SHELL_SUFFIXES:
         return "shell"
     if path.suffix in PYTHON_SUFFIXES:
         return "python"
+    if path.suffix in MARKDOWN_SUFFIXES:
+        return "markdown"
+    if path.suffix == ".ipynb":
+        return "notebook"
+    if name in MAKEFILES or path.suffix == ".mk":
+        return "makefile"
+    if name in ("Dockerfile", "Containerfile") or name.startswith("Dockerfile.") or path.suffix == ".dockerfile":
+        return "dockerfile"
+    if path.suffix in (".yml", ".yaml") and (
+        path.parent.name == "workflows" and path.parent.parent.name == ".github"
+        or name.endswith(".gitlab-ci.yml")
+        or name in ("action.yml", "action.yaml")
+    ):
+        return "ci"
     program = interpreter(head) or ""
     if program in SHELL_INTERPRETERS:
         return "shell"

@@ -7,8 +7,11 @@ key of any mistake, so that a bad edit of the table fails loudly and early.
 
 from __future__ import annotations
 
+import os
+import pickle
 import re
 import tomllib
+import zlib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -21,6 +24,8 @@ METHODS = {"GET", "POST", "PUT", "DELETE", "PATCH", "HEAD"}
 RULE_ID = re.compile(r"DM\d{3}")
 PARAM_SOURCES = re.compile(r"(upload|body):[A-Za-z_][A-Za-z0-9_]*")
 LANGUAGES = ("shell", "python")
+# Part of the cache key: raise it when the dataclasses below change shape.
+CACHE_VERSION = "1"
 
 
 class RuleTableError(Exception):
@@ -119,12 +124,48 @@ def default_rules_dir() -> Path:
 
 @cache
 def load(path: Path | None = None) -> RuleTable:
+    """The validated table; a checked table is cached by its content, so a hook run skips the TOML parse."""
     path = path or default_rules_dir() / "rules.toml"
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raw = path.read_bytes()
+    except OSError as exc:
         raise RuleTableError(f"{path}: {exc}") from exc
-    return _Loader(path).table(data)
+    cached = _cache_file(raw)
+    if cached is not None:
+        try:
+            table = pickle.loads(cached.read_bytes())
+            if isinstance(table, RuleTable) and table.source == path:
+                return table
+        except (OSError, pickle.UnpicklingError, AttributeError, EOFError, TypeError, ValueError, ImportError):
+            pass
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise RuleTableError(f"{path}: {exc}") from exc
+    table = _Loader(path).table(data)
+    if cached is not None:
+        _store(cached, table)
+    return table
+
+
+def _cache_file(raw: bytes) -> Path | None:
+    home = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    if not os.path.isabs(home):
+        return None
+    # crc32 and the size name the content well enough for a cache, and zlib loads faster than hashlib.
+    key = f"{zlib.crc32(raw + CACHE_VERSION.encode()):08x}-{len(raw)}"
+    return Path(home) / "datamimic-migrate" / f"rules-{key}.pickle"
+
+
+def _store(cached: Path, table: RuleTable) -> None:
+    """Best effort: a cache that cannot be written is no cache."""
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        temporary = cached.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_bytes(pickle.dumps(table))
+        os.replace(temporary, cached)
+    except OSError:
+        pass
 
 
 class _Loader:

@@ -16,7 +16,6 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Union
-from urllib.parse import quote
 
 
 @dataclass(frozen=True)
@@ -218,6 +217,8 @@ class EditPlan:
 
 
 def percent_encode(text: str) -> str:
+    from urllib.parse import quote
+
     return quote(text, safe="")
 
 

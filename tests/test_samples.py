@@ -10,7 +10,8 @@ from conftest import SAMPLES, migrated, run
 
 from migrator.files import kind_of
 
-SAMPLE_FILES = sorted([*(SAMPLES / "shell").glob("*.sh"), *(SAMPLES / "python").glob("*.py")])
+EMBEDDED = [p for p in (SAMPLES / "embedded").rglob("*") if p.is_file()]
+SAMPLE_FILES = sorted([*(SAMPLES / "shell").glob("*.sh"), *(SAMPLES / "python").glob("*.py"), *EMBEDDED])
 NEGATIVE = sorted((SAMPLES / "negative").glob("*"))
 
 
@@ -22,7 +23,7 @@ def describe(result) -> list[str]:
     return [f"{f.line}:{f.column} {f.rule} [{f.status.value}] {f.message}" for f in result.findings]
 
 
-@pytest.mark.parametrize("path", SAMPLE_FILES, ids=[p.name for p in SAMPLE_FILES])
+@pytest.mark.parametrize("path", SAMPLE_FILES, ids=[str(p.relative_to(SAMPLES)) for p in SAMPLE_FILES])
 @pytest.mark.parametrize("unsafe", [False, True], ids=["safe", "unsafe-fixes"])
 def test_sample(path, unsafe, settings, snapshot):
     source = path.read_text()

@@ -36,6 +36,7 @@ __all__ = ["ParseError", "migrate"]
 
 HTTP_METHODS = {"get", "post", "put", "delete", "patch", "head", "options"}
 CLIENTS = {"Client", "AsyncClient", "Session", "ClientSession"}
+SUBPROCESS = {"run", "call", "check_call", "check_output", "Popen"}
 # What a script may read of a response without parsing its body.
 RESPONSE_METADATA = {
     "status_code", "status", "ok", "reason", "headers", "url", "raise_for_status", "close", "release",
@@ -128,6 +129,8 @@ class _Program:
             call = http_call(node)
             if call is not None:
                 self.visit_call(call)
+            elif _callee(node) in SUBPROCESS:
+                self.visit_subprocess(node)
         fixes = self.settle_shared_variables()
         return fixes, self.findings
 
@@ -194,6 +197,52 @@ class _Program:
             if self.rewrite(call, found, spans):
                 return
         self.classified_urls.extend((span, False) for span in spans)
+
+    def visit_subprocess(self, node: cst.Call) -> None:
+        """``subprocess.run(["curl", "-X", "GET", url])``: curl's arguments as a list."""
+        argv = node.args[0].value if node.args else None
+        if not isinstance(argv, (cst.List, cst.Tuple)) or not argv.elements:
+            return
+        program = _static(argv.elements[0].value)
+        if program is None or program.rsplit("/", 1)[-1] != "curl":
+            return
+        from migrator.shell.curl import curl_call
+
+        scope = self.tree.scope_of[node]
+        args = [(e.value, 0, self.values.pieces(e.value, scope)) for e in argv.elements[1:]]
+        curl = curl_call(node, args)
+        for url in curl.urls:
+            call = HttpCall(node, curl.method, url.node, {}, None)  # type: ignore[arg-type]
+            found = classify(Flat.of(url.pieces), curl.method, self.settings, scope.names())
+            span = self.tree.span(url.node)
+            if isinstance(found, Possible):
+                self.report("DM000", Status.POSSIBLE, node, frontend.possible_message(found))
+            elif isinstance(found, Unknown):
+                self.report("DM100", Status.UNMAPPED, node, found.message)
+            elif found is not None and self.settings.enabled(found.rule.id):
+                if self.rewrite_subprocess(call, found, span):
+                    continue
+            if found is not None:
+                self.classified_urls.append((span, False))
+
+    def rewrite_subprocess(self, call: HttpCall, mapped: Mapped, span: tuple[int, int]) -> bool:
+        rule = mapped.rule
+        work = _Rewrite(rule, call, [span])
+        try:
+            if rule.request.changes_body or rule.request.form_add or rule.request.path_params:
+                raise CannotRewrite("curl's body or form arguments change too: rewrite this argument list by hand")
+            work.url_edits.extend(frontend.url_edits(mapped, self.settings, {}, ""))
+            for edit in work.url_edits:
+                self.render_edit(edit)
+            holder = self.tree.parent.get(call.node)
+            if rule.responses and not isinstance(holder, cst.Expr):
+                self.report(rule.id, Status.REVIEW, call.node, f"{rule.title} response: curl's output is parsed where the migrator cannot follow")
+                frontend.check_reads([self.tree.line_column(call.node)[0]])
+        except CannotRewrite as exc:
+            self.report(rule.id, Status.REVIEW, call.node, frontend.review_message(rule, exc))
+            return False
+        self.rewrites.append(work)
+        return True
 
     def rewrite(self, call: HttpCall, mapped: Mapped, spans: list[tuple[int, int]]) -> bool:
         rule = mapped.rule

@@ -105,8 +105,12 @@ def _array_elements(words: Words, node: Node) -> list[tuple[Node, int, list[Piec
 
 
 def parse_curl(words: Words, command: Node) -> CurlCall:
-    call = CurlCall(command)
-    args = arguments(words, command)
+    return curl_call(command, arguments(words, command))
+
+
+def curl_call(command: object, args: list[tuple[object, int, list[Piece]]]) -> CurlCall:
+    """The call curl makes for these arguments (each: where it is, where it ends, its pieces)."""
+    call = CurlCall(command)  # type: ignore[arg-type]
     explicit: str | None = ""
     i = 0
     only_urls = False

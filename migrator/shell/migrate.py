@@ -168,8 +168,10 @@ class _Script:
         return "&".join(Flat.of(arg.pieces).text for _, arg in call.data)
 
     def render_edit(self, edit: Edit) -> ByteEdit:
+        source = self.source
+        whole_word = _ends_word(source[edit.start - 1 : edit.start]) and _ends_word(source[edit.end : edit.end + 1])
         try:
-            new = render(edit.content, edit.context)
+            new = render(edit.content, edit.context, whole_word)
         except ValueError as exc:
             raise CannotRewrite(str(exc)) from None
         start, end = edit.start, edit.end
@@ -311,8 +313,12 @@ class _Script:
                 continue
             transform = self.settings.table.transforms[mapped.mapping.transform].jq if mapped.mapping.transform else None
             new = jq.rewrite(literal.text, parsed, mapped, transform)
+            whole = literal.context != "bare" or (
+                _ends_word(self.source[literal.offsets[0] - 1 : literal.offsets[0]])
+                and _ends_word(self.source[literal.offsets[-1] : literal.offsets[-1] + 1])
+            )
             work.byte_edits.append(
-                ByteEdit(literal.offsets[0], literal.offsets[-1], render((new,), literal.context).encode())
+                ByteEdit(literal.offsets[0], literal.offsets[-1], render((new,), literal.context, whole).encode())
             )
         return unreadable
 

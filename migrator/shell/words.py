@@ -250,11 +250,13 @@ def _ansi_c(body: str) -> str:
 _SAFE_BARE = re.compile(r"[A-Za-z0-9_./:=@%+,-]*")
 
 
-def render(content: Content, context: str) -> str:
+def render(content: Content, context: str, whole_word: bool = False) -> str:
     """Write ``content`` so that, placed where ``context`` says, the shell reads it back.
 
-    ``single``/``double``: inside such quotes; ``bare``: outside quotes.
-    Holes are written again as their source text, always inside double quotes.
+    ``single``/``double``: inside such quotes; ``bare``: outside quotes, where a
+    whole new word is quoted and text inside a word gets backslashes
+    (``.../logs\\?encode=false``). Holes are written again as their source text,
+    always inside double quotes.
     """
     out: list[str] = []
     for item in content:
@@ -264,8 +266,10 @@ def render(content: Content, context: str) -> str:
             out.append(item.replace("'", "'\\''"))
         elif context == "double":
             out.append(re.sub(r'([$`"\\])', r"\\\1", item))
+        elif context == "bare" and (_SAFE_BARE.fullmatch(item) or not whole_word):
+            out.append(re.sub(r"([^A-Za-z0-9_./:=@%+,-])", r"\\\1", item))
         elif context == "bare":
-            out.append(item if _SAFE_BARE.fullmatch(item) else "'" + item.replace("'", "'\\''") + "'")
+            out.append("'" + item.replace("'", "'\\''") + "'")
         else:
             raise ValueError(f"cannot write into {context} text")
     return "".join(out)

@@ -1,0 +1,116 @@
+"""Shell steps of CI files: GitHub Actions ``run:`` and GitLab CI ``script:``,
+``before_script:`` and ``after_script:``, as plain one-line scalars or literal
+block scalars (``|``), with their indentation kept.
+
+``${{ expression }}`` of GitHub Actions is shown to the shell front end as a
+variable of the same length (``${__secrets_DATAMIMIC_URL__}``), so the line
+parses and the expression still counts as evidence; it is written back as it was.
+"""
+
+from __future__ import annotations
+
+import re
+
+from migrator.hosts.regions import HostError, Region, lines
+
+KEYS = {"run", "script", "before_script", "after_script"}
+EXPRESSION = re.compile(rb"\$\{\{.*?\}\}")
+
+
+def regions(source: bytes) -> list[Region]:
+    import yaml
+
+    try:
+        text = source.decode("utf-8")
+        documents = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+    except (UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise HostError(str(exc).splitlines()[0]) from None
+    byte_of = _byte_offsets(text)
+    found: list[Region] = []
+    for document in documents:
+        _walk(document, source, byte_of, found, yaml)
+    return found
+
+
+def _byte_offsets(text: str) -> list[int] | None:
+    if text.isascii():
+        return None
+    table = [0]
+    for char in text:
+        table.append(table[-1] + len(char.encode()))
+    return table
+
+
+def _walk(node, source: bytes, byte_of, found: list[Region], yaml) -> None:
+    if isinstance(node, yaml.MappingNode):
+        shell = next((v.value for k, v in node.value if getattr(k, "value", None) == "shell"), "")
+        kind = "python" if str(shell).startswith("python") else None if shell and "sh" not in str(shell) else "shell"
+        for key, value in node.value:
+            if getattr(key, "value", None) in KEYS and kind is not None:
+                for scalar in _scalars(value, yaml):
+                    region = _region(scalar, source, byte_of, kind)
+                    if region is not None:
+                        found.append(region)
+            else:
+                _walk(value, source, byte_of, found, yaml)
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            _walk(item, source, byte_of, found, yaml)
+
+
+def _scalars(node, yaml) -> list:
+    if isinstance(node, yaml.ScalarNode):
+        return [node]
+    if isinstance(node, yaml.SequenceNode):
+        return [s for item in node.value for s in _scalars(item, yaml)]
+    return []
+
+
+def _region(scalar, source: bytes, byte_of, kind: str) -> Region | None:
+    def at(index: int) -> int:
+        return byte_of[index] if byte_of else index
+
+    start, end = at(scalar.start_mark.index), at(scalar.end_mark.index)
+    if scalar.style is None and scalar.start_mark.line == scalar.end_mark.line:
+        region = Region(kind, first_line=scalar.start_mark.line + 1)
+        region.take(source, start, end)
+        region.add(b"\n")
+    elif scalar.style == "|":
+        spans = [s for s in lines(source) if start < s[0] < end]
+        body = [s for s in spans if source[s[0] : s[1]].strip()]
+        if not body:
+            return None
+        first = source[body[0][0] : body[0][1]]
+        indent = len(first) - len(first.lstrip(b" "))
+        region = Region(kind, first_line=scalar.start_mark.line + 2, indent=b" " * indent)
+        for line_start, line_end in spans:
+            line = source[line_start:line_end]
+            if line.strip():
+                region.take(source, line_start + indent, line_end)
+            else:
+                region.add(b"\n")
+    else:
+        return None
+    _hide_expressions(region)
+    return region
+
+
+def _hide_expressions(region: Region) -> None:
+    """``${{ secrets.X }}`` -> ``${__secrets_X__}`` of the same length, restored in inserted text."""
+    restore: dict[bytes, bytes] = {}
+
+    def placeholder(match: re.Match[bytes]) -> bytes:
+        original = match.group()
+        hidden = b"${" + re.sub(rb"\W", b"_", original[2:-1]) + b"}"
+        restore[hidden] = original
+        return hidden
+
+    region.text = bytearray(EXPRESSION.sub(placeholder, bytes(region.text)))
+    if restore:
+
+        def escape(text: bytes) -> bytes:
+            for hidden, original in restore.items():
+                text = text.replace(hidden, original)
+            return text
+
+        region.escape = escape

@@ -1,0 +1,165 @@
+"""Code embedded in other files: Markdown, CI YAML, Dockerfiles, Makefiles,
+notebooks and subprocess calls. Everything around the code stays byte-identical."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import check_noop, check_transformed, run, statuses
+
+H = "https://acme.datamimic.io"
+
+
+@pytest.mark.parametrize(
+    ("kind", "before", "after"),
+    [
+        pytest.param(
+            "markdown",
+            f"Text\n\n```sh\ncurl {H}/api/v1/p/info\n```\n",
+            f"Text\n\n```sh\ncurl {H}/api/v2/projects/p\n```\n",
+            id="markdown-fence",
+        ),
+        pytest.param(
+            "markdown",
+            f"> quote\n>\n> ```bash\n> curl -X POST {H}/api/v1/p/files \\\n>   -F file=@a\n> ```\n",
+            f"> quote\n>\n> ```bash\n> curl -X POST {H}/api/v2/projects/p/files/create-from-upload \\\n>   -F file=@a \\\n"
+            ">   -F 'file_type=create' \\\n>   -F 'custom_fields={}'\n> ```\n",
+            id="markdown-block-quote",
+        ),
+        pytest.param(
+            "markdown",
+            f"1. step\n\n   ```console\n   $ curl -X POST {H}/api/v1/p/files \\\n       -F file=@a.csv\n   output\n   ```\n",
+            f"1. step\n\n   ```console\n   $ curl -X POST {H}/api/v2/projects/p/files/create-from-upload \\\n       -F file=@a.csv \\\n"
+            "       -F 'file_type=create' \\\n       -F 'custom_fields={}'\n   output\n   ```\n",
+            id="console-in-a-list-new-lines-indented",
+        ),
+        pytest.param(
+            "markdown",
+            f"~~~python\nrequests.get(\"{H}/api/v1/p/info\")\n",
+            f"~~~python\nrequests.get(\"{H}/api/v2/projects/p\")\n",
+            id="unclosed-python-fence",
+        ),
+        pytest.param(
+            "ci",
+            "steps:\n  - run: curl -s \"${{ secrets.DATAMIMIC_URL }}/api/v1/$P/files/$F\" -o f\n",
+            "steps:\n  - run: curl -s \"${{ secrets.DATAMIMIC_URL }}/api/v2/projects/$P/files/$F\" -o f\n",
+            id="actions-expression-kept",
+        ),
+        pytest.param(
+            "ci",
+            f"job:\n  script:\n    - |\n      curl -X POST {H}/api/v1/p/files \\\n        -F file=@a.csv\n",
+            f"job:\n  script:\n    - |\n      curl -X POST {H}/api/v2/projects/p/files/create-from-upload \\\n        -F file=@a.csv \\\n"
+            "        -F 'file_type=create' \\\n        -F 'custom_fields={}'\n",
+            id="gitlab-block-scalar-indentation",
+        ),
+        pytest.param(
+            "dockerfile",
+            f"FROM x\nrun curl -s {H}/api/v1/p/info \\\n  -o i.json\n",
+            f"FROM x\nrun curl -s {H}/api/v2/projects/p \\\n  -o i.json\n",
+            id="dockerfile-run",
+        ),
+        pytest.param(
+            "makefile",
+            "u:\n\tcurl -X PUT $(DM)/api/v1/p/files -F \"file=@$$F\"\n",
+            "u:\n\tcurl -X PUT $(DM)/api/v1/p/files -F \"file=@$$F\"\n",
+            id="makefile-unsafe-left",
+        ),
+        pytest.param(
+            "makefile",
+            f"l:\n\t@curl \"{H}/api/v1/$$P/task/$(T)/log\"\n",
+            f"l:\n\t@curl \"{H}/api/v2/projects/$$P/tasks/$(T)/logs?encode=false\"\n",
+            id="makefile-dollars",
+        ),
+    ],
+)
+def test_rewrites(kind, before, after, settings):
+    check_transformed(before, after, settings, kind)
+
+
+def test_makefile_unsafe_fix_doubles_dollars(settings):
+    result = run("u:\n\tcurl -X PUT $(DM)/api/v1/p/files -F \"file=@$$F\"\n", settings, "makefile", unsafe_fixes=True, assume_datamimic=True)
+    assert result.migrated.decode() == 'u:\n\tcurl -X PUT $(DM)/api/v2/projects/p/files/"$$(basename "$$F")" -F "file=@$$F"\n'
+
+
+@pytest.mark.parametrize(
+    ("kind", "source"),
+    [
+        pytest.param("markdown", f"```text\ncurl {H}/api/v1/p/info\n```\n", id="other-language"),
+        pytest.param("markdown", f"Prose about {H}/api/v1/p/info.\n", id="prose"),
+        pytest.param("dockerfile", f'RUN ["curl", "{H}/api/v1/p/info"]\n', id="exec-form"),
+        pytest.param("ci", f"job:\n  script:\n    - >\n      curl {H}/api/v1/p/info\n", id="folded-scalar"),
+        pytest.param("ci", f"env:\n  URL: {H}/api/v1/p/info\n", id="not-a-step"),
+    ],
+)
+def test_left_alone(kind, source, settings):
+    check_noop(source, settings, kind)
+
+
+def test_a_block_that_does_not_parse_is_reported_not_fatal(settings):
+    result = check_noop(f"```sh\ncurl {H}/api/v1/p/files?(\n```\n", settings, "markdown")
+    assert statuses(result) == [("DM001", "review")]
+    assert result.findings[0].line == 2
+
+
+def test_bad_yaml_fails_the_file(settings):
+    result = run("steps:\n  - run: a: b: api/v1\n", settings, "ci")
+    assert result.outcome.value == "failed"
+
+
+def test_notebook_changes_only_the_strings_it_rewrites(settings):
+    notebook = {
+        "cells": [
+            {"cell_type": "code", "metadata": {}, "outputs": [{"text": ["api/v1 \u00e9"]}], "execution_count": 3,
+             "source": ["import requests\n", f"r = requests.get(\"{H}/api/v1/p/task/t\")  # \u00e9\n",
+                        "print(r.json()[\"result\"][0][\"status\"])\n", "!curl -s \"" + H + "/api/v1/p/info\""]},
+        ],
+        "metadata": {"kernelspec": {"language": "python"}}, "nbformat": 4, "nbformat_minor": 5,
+    }
+    before = json.dumps(notebook, indent=1, ensure_ascii=False) + "\n"
+    result = run(before, settings, "notebook")
+    after = result.migrated.decode()
+    old_lines, new_lines = before.splitlines(), after.splitlines()
+    changed = [i for i, (a, b) in enumerate(zip(old_lines, new_lines)) if a != b]
+    assert len(old_lines) == len(new_lines) and len(changed) == 3
+    migrated = json.loads(after)
+    assert migrated["cells"][0]["source"] == [
+        "import requests\n",
+        f"r = requests.get(\"{H}/api/v2/projects/p/tasks/t/metadata\")  # \u00e9\n",
+        'print(r.json()["status"])\n',
+        "!curl -s \"" + H + "/api/v2/projects/p\"",
+    ]
+    migrated["cells"][0]["source"] = notebook["cells"][0]["source"]
+    assert migrated == notebook
+    assert run(after, settings, "notebook").outcome.value == "unchanged"
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        pytest.param(
+            f'subprocess.run(["curl", "-s", "-X", "DELETE", f"{H}/api/v1/{{pid}}/files/{{name}}"], check=True)\n',
+            f'subprocess.run(["curl", "-s", "-X", "DELETE", f"{H}/api/v2/projects/{{pid}}/files/{{name}}"], check=True)\n',
+            id="subprocess-run",
+        ),
+        pytest.param(
+            f'subprocess.call(("curl", "--url", "{H}/api/v1/p/task/t/log", "-o", "log.txt"))\n',
+            f'subprocess.call(("curl", "--url", "{H}/api/v2/projects/p/tasks/t/logs?encode=false", "-o", "log.txt"))\n',
+            id="subprocess-tuple-url-option",
+        ),
+    ],
+)
+def test_subprocess_curl(before, after, settings):
+    check_transformed(before, after, settings, "python")
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        pytest.param(f'out = subprocess.check_output(["curl", "-s", "{H}/api/v1/p/task/t"])\n', id="output-parsed"),
+        pytest.param(f'subprocess.run(["curl", "-F", "file=@a", "{H}/api/v1/p/files"])\n', id="form-changes"),
+    ],
+)
+def test_subprocess_curl_reported(source, settings):
+    result = check_noop(source, settings, "python")
+    assert "review" in {s for _, s in statuses(result)}
