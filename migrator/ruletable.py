@@ -24,8 +24,6 @@ METHODS = {"GET", "POST", "PUT", "DELETE", "PATCH", "HEAD"}
 RULE_ID = re.compile(r"DM\d{3}")
 PARAM_SOURCES = re.compile(r"(upload|body):[A-Za-z_][A-Za-z0-9_]*")
 LANGUAGES = ("shell", "python")
-# Part of the cache key: raise it when the dataclasses below change shape.
-CACHE_VERSION = "1"
 
 
 class RuleTableError(Exception):
@@ -152,8 +150,11 @@ def _cache_file(raw: bytes) -> Path | None:
     home = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     if not os.path.isabs(home):
         return None
-    # crc32 and the size name the content well enough for a cache, and zlib loads faster than hashlib.
-    key = f"{zlib.crc32(raw + CACHE_VERSION.encode()):08x}-{len(raw)}"
+    # The table's content and the code of the classes it is made of name a cached table;
+    # crc32 is enough for a cache, and zlib loads faster than hashlib.
+    here = Path(__file__).parent
+    code = "".join(str((here / name).stat().st_mtime_ns) for name in ("ruletable.py", "urls.py", "responses.py"))
+    key = f"{zlib.crc32(raw + code.encode()):08x}-{len(raw)}"
     return Path(home) / "datamimic-migrate" / f"rules-{key}.pickle"
 
 
