@@ -41,6 +41,7 @@ def main() -> None:
     datamimic-migrate --diff [PATHS]...      show the rewrite, change nothing
     datamimic-migrate rules                  list the rule table
     datamimic-migrate explain DM101          explain one rule
+    datamimic-migrate verify SCRIPT...       prove a migration against a local emulator
 
     Run `datamimic-migrate migrate --help` for every option.
     """
@@ -253,6 +254,54 @@ def _exit_code(results: list[FileResult]) -> int:
     if any(f.status.blocks for r in results for f in r.findings):
         return EXIT_PENDING
     return EXIT_CLEAN
+
+
+@main.command("verify")
+@click.argument("scripts", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--timeout", type=click.FloatRange(min=1), default=60, show_default=True, help="Seconds a run may take.")
+@click.option("--unsafe-fixes", is_flag=True, default=None, help="Verify with the unsafe fixes applied.")
+@click.option("--instance", "instances", multiple=True, metavar="URL", help="A DATAMIMIC base URL, as for migrate.")
+@click.option("--assume-datamimic", is_flag=True, default=None, help="Treat every v1-shaped call as a DATAMIMIC call.")
+@click.option("--rules", "rules_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Use another rule table file.")
+def verify_command(scripts: tuple[Path, ...], timeout: float, rules_file: Path | None, **options: Any) -> None:
+    """Prove the migration of SCRIPTS by running them against a local emulator.
+
+    Each script runs against the v1 side of a fresh DATAMIMIC emulator on
+    127.0.0.1, and its migrated form (not written to disk) against the v2 side
+    of another. Each v1 request is mapped through the rule table to the v2
+    request it should have become; every v2 request that differs, and every
+    difference in what the script printed or how it ended, is a DM002 finding.
+
+    The scripts get DATAMIMIC_URL, DATAMIMIC_TOKEN, TOKEN, PROJECT_ID and
+    TASK_ID, and an HTTP proxy setting, so a literal http:// or https:// host
+    reaches the emulator too. Nothing leaves the machine.
+
+    \b
+    Exit status: 0  every script did the same
+                 1  a script did something else
+                 2  a script could not be read or migrated
+    """
+    from migrator import engine, files
+    from migrator.verify.run import verify
+
+    settings = _settings(rules_file, options)
+    results = []
+    for script in scripts:
+        data = script.read_bytes()
+        kind = files.kind_of(script, data[:256])
+        if kind not in ("shell", "python"):
+            click.echo(f"{script}: skipped: verify runs shell and Python scripts", err=True)
+            continue
+        migrated = engine.migrate_source(str(script), data, kind, settings)
+        if migrated.outcome == "failed":
+            results.append(migrated)
+            continue
+        results.append(verify(script, kind, data, migrated.migrated or data, settings.table, timeout))
+    out = click.get_text_stream("stdout")
+    _print_findings(results, out, written=False)
+    differ = sum(1 for r in results if any(f.status == "review" for f in r.findings))
+    click.echo(f"datamimic-migrate verify: {len(results)} scripts run, {differ} behave differently.", err=True)
+    sys.exit(_exit_code(results) if any(r.outcome == "failed" for r in results) else (1 if differ else 0))
 
 
 @main.command("rules")

@@ -541,7 +541,10 @@ class _Program:
         return [
             use
             for use in self.tree.names.get(name.value, [])
-            if use is not name and self.tree.scope_of.get(use) is scope and self.tree.span(use)[0] >= after
+            if use is not name
+            and self.tree.scope_of.get(use) is scope
+            and self.tree.span(use)[0] >= after
+            and _is_variable(use, self.tree)
         ]
 
     def follow(self, root: cst.CSTNode, segments: list[_Segment], reads: list[_Read], depth: int) -> None:
@@ -694,6 +697,8 @@ class _Program:
         """The line of a use of ``variable`` in a call that does not migrate, and of any other use."""
         other = None
         for use in self.tree.names.get(variable, []):
+            if _is_keyword(use, self.tree):
+                continue
             start = self.tree.span(use)[0]
             if any(a <= start < b for a, b in migrating) or _is_assignment_target(use, self.tree):
                 continue
@@ -745,6 +750,20 @@ def _step(parent: cst.CSTNode | None, node: cst.CSTNode, tree: Tree) -> Step | N
             if key is not None:
                 return Field(key)
     return None
+
+
+def _is_keyword(name: cst.Name, tree: Tree) -> bool:
+    """``files`` of ``post(url, files=...)``: a keyword, not a variable."""
+    parent = tree.parent.get(name)
+    return isinstance(parent, cst.Arg) and parent.keyword is name
+
+
+def _is_variable(name: cst.Name, tree: Tree) -> bool:
+    """A name read as a variable: not a keyword, an attribute's name, or a parameter."""
+    parent = tree.parent.get(name)
+    if _is_keyword(name, tree) or isinstance(parent, (cst.Param, cst.FunctionDef, cst.ClassDef, cst.ImportAlias)):
+        return False
+    return not (isinstance(parent, cst.Attribute) and parent.attr is name)
 
 
 def _is_assignment_target(name: cst.Name, tree: Tree) -> bool:

@@ -12,7 +12,7 @@ upload() {
 
 update_model() {
   curl -sS -X PUT "$DATAMIMIC_URL/api/v1/$PROJECT_ID/files" -H "$AUTH" \
-    -F 'file=@models/datamimic.xml;type=application/xml'
+    -F 'file=@models/datamimic.xml;type=application/xml' -o /dev/null
 }
 
 upload data/customers.csv
@@ -24,13 +24,14 @@ first=$(curl -s "$DATAMIMIC_URL/api/v1/$PROJECT_ID/files" -H "$AUTH" | jq -r '.f
 
 curl -s --request PUT --url "$DATAMIMIC_URL/api/v1/$PROJECT_ID/files/rename" \
   -H "$AUTH" -H 'Content-Type: application/json' \
-  -d '{"old_name": "'"$first"'", "new_name": "renamed.csv"}'
+  -d '{"old_name": "'"$first"'", "new_name": "renamed.csv"}' -o /dev/null
 
-curl -s -X DELETE "$DATAMIMIC_URL/api/v1/$PROJECT_ID/files/renamed.csv" -H "$AUTH"
+curl -s -X DELETE "$DATAMIMIC_URL/api/v1/$PROJECT_ID/files/renamed.csv" -H "$AUTH" -o /dev/null
 
-task_id=$(curl -s -X POST "$DATAMIMIC_URL/api/v1/$PROJECT_ID/generate" \
+curl -s -X POST "$DATAMIMIC_URL/api/v1/$PROJECT_ID/generate" \
   -H "$AUTH" -H 'Content-Type: application/json' \
-  -d '{"task_type": "standard"}')
+  -d '{"task_type": "standard"}' -o /dev/null
+task_id="$TASK_ID"
 
 for attempt in 1 2 3; do
   state=$(curl -s "$DATAMIMIC_URL/api/v1/$PROJECT_ID/task/$task_id" -H "$AUTH" | jq -r '.result[0].status')

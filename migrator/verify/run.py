@@ -1,0 +1,231 @@
+"""``datamimic-migrate verify``: run a script before and after migration against
+the emulator, and compare what each did.
+
+The original runs against a fresh emulator and so does the migrated script;
+each v1 request of the first run is mapped through the rule table to the v2
+request it should have become, and compared with what the second run sent,
+and so is everything the two runs printed. Scripts reach the emulator through
+DATAMIMIC_URL and an HTTP proxy setting; ``https://`` URLs are sent as
+``http://`` to it (curl through a shim, Python through sitecustomize), the same
+in both runs. Every child process is stopped when the run ends, on a timeout or
+on Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from migrator.findings import FileResult, Finding, Outcome, Status
+from migrator.ruletable import Rule, RuleTable
+from migrator.verify.emulator import PROJECT, TASK, Emulator, Recorded
+
+TOKEN = "verify-token"
+
+_CURL_SHIM = """#!/bin/sh
+# datamimic-migrate verify: send https:// URLs to the emulator as http://, through its proxy.
+for argument do
+  shift
+  case "$argument" in https://*) argument="http://${argument#https://}" ;; esac
+  set -- "$@" "$argument"
+done
+exec "%(curl)s" --proxy "%(proxy)s" "$@"
+"""
+
+_SITECUSTOMIZE = '''"""datamimic-migrate verify: send https:// URLs to the emulator as http:// (its proxy does the rest)."""
+
+
+def _plain(url):
+    if isinstance(url, str) and url.startswith("https://"):
+        return "http://" + url[len("https://"):]
+    return url
+
+
+try:
+    import requests.sessions
+
+    _request = requests.sessions.Session.request
+
+    def request(self, method, url, *args, **kwargs):
+        return _request(self, method, _plain(url), *args, **kwargs)
+
+    requests.sessions.Session.request = request
+except ImportError:
+    pass
+
+import urllib.request
+
+_init = urllib.request.Request.__init__
+
+
+def _request_init(self, url, *args, **kwargs):
+    _init(self, _plain(url), *args, **kwargs)
+
+
+urllib.request.Request.__init__ = _request_init
+'''
+
+
+@dataclass
+class Run:
+    requests: list[Recorded]
+    stdout: str
+    returncode: int | None  # None: stopped after the timeout
+
+
+def _environment(emulator: Emulator, shims: Path, home: Path) -> dict[str, str]:
+    return {
+        "PATH": f"{shims}{os.pathsep}{os.environ.get('PATH', '')}",
+        "HOME": str(home),
+        "LANG": "C.UTF-8",
+        "DATAMIMIC_URL": emulator.url,
+        "DATAMIMIC_TOKEN": TOKEN,
+        "TOKEN": TOKEN,
+        "PROJECT_ID": PROJECT,
+        "PROJECT": PROJECT,
+        "TASK_ID": TASK,
+        "http_proxy": emulator.url,
+        "HTTP_PROXY": emulator.url,
+        "no_proxy": "",
+        "NO_PROXY": "",
+        "PYTHONPATH": str(shims),
+        "PYTHONDONTWRITEBYTECODE": "1",
+    }
+
+
+def _prepare(folder: Path, emulator: Emulator, code: bytes) -> Path:
+    shims = folder / "shims"
+    shims.mkdir()
+    curl = shutil.which("curl")
+    if curl:
+        shim = shims / "curl"
+        shim.write_text(_CURL_SHIM % {"curl": curl, "proxy": emulator.url})
+        shim.chmod(0o755)
+    (shims / "sitecustomize.py").write_text(_SITECUSTOMIZE)
+    # Files the script uploads (-F file=@data.csv, open("data.csv")) must exist to be sent.
+    for name in set(re.findall(rb"@([\w./-]+\.\w+)|open\([\"']([\w./-]+)[\"']", code)):
+        path = next(n for n in name if n).decode()
+        if not path.startswith("/") and ".." not in path:
+            target = folder / "work" / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(f"content of {path}\n")
+    (folder / "work").mkdir(exist_ok=True)
+    return shims
+
+
+def run_script(name: str, kind: str, code: bytes, timeout: float) -> Run:
+    """Run one script against a fresh emulator, in a folder of its own."""
+    with Emulator() as emulator, tempfile.TemporaryDirectory(prefix="datamimic-verify-") as temporary:
+        folder = Path(temporary)
+        shims = _prepare(folder, emulator, code)
+        work = folder / "work"
+        script = work / Path(name).name
+        script.write_bytes(code)
+        command = [sys.executable, str(script)] if kind == "python" else ["bash", str(script), PROJECT, TOKEN]
+        process = subprocess.Popen(
+            command,
+            cwd=work,
+            env=_environment(emulator, shims, folder),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,  # one process group: stopped as a whole
+        )
+        try:
+            stdout, _ = process.communicate(timeout=timeout)
+            returncode: int | None = process.returncode
+        except subprocess.TimeoutExpired:
+            stdout, returncode = b"", None
+        finally:
+            if process.poll() is None or returncode is None:
+                try:
+                    os.killpg(process.pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+                process.wait()
+        return Run(list(emulator.requests), stdout.decode("utf-8", "replace"), returncode)
+
+
+# ------------------------------------------------------------------ expectations
+
+
+def _template(text: str) -> re.Pattern[str]:
+    return re.compile("^" + re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", re.escape(text)) + "$")
+
+
+def expected_v2(request: Recorded, table: RuleTable) -> Recorded | None:
+    """The v2 request a v1 request should become, by the rule table; None if it is not v1 or has no mapping."""
+    for rule in table.rules:
+        match = _template(rule.v1.text).match(request.path)
+        if match and request.method in rule.methods:
+            return _apply(rule, request, match.groupdict())
+    return None
+
+
+def _apply(rule: Rule, request: Recorded, params: dict[str, str]) -> Recorded:
+    form = dict(request.form)
+    body = dict(request.json) if isinstance(request.json, dict) else request.json
+    for name, source in rule.request.path_params:
+        kind, _, key = source.partition(":")
+        if kind == "upload":
+            params[name] = str(form.get(key, "")).removeprefix("@")
+        elif isinstance(body, dict):
+            params[name] = str(body.get(key, ""))
+    path = rule.v2.text
+    for name, value in params.items():
+        path = path.replace("{" + name + "}", value)
+    query = dict(request.query)
+    for key, value in rule.request.query_defaults:
+        query.setdefault(key, value)
+    if isinstance(body, dict) and rule.request.changes_body:
+        consumed = {source.partition(":")[2] for _, source in rule.request.path_params if source.startswith("body:")}
+        renames = dict(rule.request.body_rename)
+        body = {renames.get(k, k): v for k, v in body.items() if k not in consumed and k not in rule.request.body_drop}
+    for key, value in rule.request.form_add:
+        form.setdefault(key, value)
+    return Recorded(request.method, path, tuple(sorted(query.items())), body, tuple(sorted(form.items())))
+
+
+def _normal(request: Recorded) -> Recorded:
+    return Recorded(request.method, request.path, tuple(sorted(request.query)), request.json, tuple(sorted(request.form)))
+
+
+def compare(before: Run, after: Run, table: RuleTable) -> list[str]:
+    """What the migrated run did differently from what the original run should have become."""
+    problems = []
+    if before.returncode is None or after.returncode is None:
+        which = "the original" if before.returncode is None else "the migrated script"
+        return [f"{which} did not finish in time and was stopped"]
+    expected = [expected_v2(r, table) or _normal(r) for r in before.requests]
+    got = [_normal(r) for r in after.requests]
+    for number, (want, have) in enumerate(zip(expected, got), start=1):
+        if want != have:
+            problems.append(f"request {number}: expected {want.describe()}, got {have.describe()}")
+    if len(expected) != len(got):
+        problems.append(f"the original made {len(expected)} requests, the migrated script {len(got)}")
+    if before.stdout != after.stdout:
+        old, new = before.stdout.splitlines(), after.stdout.splitlines()
+        line = next((i for i, (a, b) in enumerate(zip(old, new), start=1) if a != b), min(len(old), len(new)) + 1)
+        first_old = old[line - 1] if line <= len(old) else "(nothing)"
+        first_new = new[line - 1] if line <= len(new) else "(nothing)"
+        problems.append(f"output differs from line {line}: {first_old!r} became {first_new!r}")
+    if before.returncode != after.returncode:
+        problems.append(f"exit status {before.returncode} became {after.returncode}")
+    return problems
+
+
+def verify(path: Path, kind: str, original: bytes, migrated: bytes, table: RuleTable, timeout: float) -> FileResult:
+    before = run_script(path.name, kind, original, timeout)
+    after = run_script(path.name, kind, migrated, timeout)
+    problems = compare(before, after, table)
+    findings = tuple(Finding("DM002", Status.REVIEW, 1, 1, problem) for problem in problems)
+    if not before.requests and not problems:
+        findings = (Finding("DM002", Status.POSSIBLE, 1, 1, "the script made no request to the emulator: nothing was compared"),)
+    return FileResult(str(path), Outcome.UNCHANGED, findings)
