@@ -170,3 +170,16 @@ def test_unparsable_python_is_reported_and_untouched(settings):
     result = run_python(f'requests.get("{H}/api/v1/p/info"\ndef (:\n', settings)
     assert result.outcome.value == "failed"
     assert statuses(result) == [("DM001", "error")]
+
+
+def test_a_keyword_argument_is_not_a_read_of_the_variable_of_the_same_name(settings):
+    """Found by verify: files=... in a later call was taken for a read of `files`."""
+    check(
+        f'files = requests.get(f"{H}/api/v1/{{p}}/files").json()["files"]\n'
+        'names = [f["name"] for f in files]\n'
+        f'requests.post("https://elsewhere.example/upload", files={{"file": fh}})\n',
+        f'files = requests.get(f"{H}/api/v2/projects/{{p}}/files_uri").json()["current_project_files_uri"]\n'
+        'names = [f.split("/", 1)[1] for f in files]\n'
+        f'requests.post("https://elsewhere.example/upload", files={{"file": fh}})\n',
+        settings,
+    )
