@@ -9,32 +9,25 @@ from __future__ import annotations
 
 import re
 
-from migrator.hosts.regions import Region, lines
+from migrator.hosts.regions import Region, continued_lines
 
 MAKE_VARIABLE = re.compile(rb"\$\(([A-Za-z_][A-Za-z0-9_]*)\)")
+RECIPE_PREFIX = re.compile(rb"\t[@+\-]*")
 
 
 def regions(source: bytes) -> list[Region]:
-    spans = lines(source)
     found = []
-    number = 0
-    while number < len(spans):
-        start, end = spans[number]
-        if source[start : start + 1] != b"\t":
-            number += 1
-            continue
-        region = Region("shell", first_line=number + 1, escape=lambda text: text.replace(b"$", b"$$"))
-        prefix = re.match(rb"\t[@+\-]*", source[start:end]).end()  # type: ignore[union-attr]
-        region.add(b" " * prefix)
-        _take(region, source, start + prefix, end)
-        while source[start:end].rstrip(b"\r\n").endswith(b"\\") and number + 1 < len(spans):
-            number += 1
-            start, end = spans[number]
-            skip = 1 if source[start : start + 1] == b"\t" else 0
-            region.add(b" " * skip)
-            _take(region, source, start + skip, end)
+    for number, spans in continued_lines(source, lambda line: line.startswith(b"\t")):
+        region = Region("shell", first_line=number, escape=lambda text: text.replace(b"$", b"$$"))
+        for index, (start, end) in enumerate(spans):
+            # A recipe's first line may start with @, - or +; a continuation line loses one tab.
+            if index == 0:
+                prefix = RECIPE_PREFIX.match(source, start, end).end() - start  # type: ignore[union-attr]
+            else:
+                prefix = 1 if source[start : start + 1] == b"\t" else 0
+            region.add(b" " * prefix)
+            _take(region, source, start + prefix, end)
         found.append(region)
-        number += 1
     return found
 
 

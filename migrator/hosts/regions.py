@@ -10,7 +10,7 @@ a Makefile, JSON-escaped in a notebook.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 
 from migrator.edits import ByteEdit, Fix
@@ -129,3 +129,21 @@ def lines(source: bytes) -> list[tuple[int, int]]:
         spans.append((start, end))
         start = end
     return spans
+
+
+def continued_lines(source: bytes, starts: Callable[[bytes], bool]) -> Iterator[tuple[int, list[tuple[int, int]]]]:
+    """Each logical line whose first line ``starts`` accepts: its line number (1-based) and
+    the spans of its lines, a trailing backslash continuing it onto the next."""
+    spans = lines(source)
+    number = 0
+    while number < len(spans):
+        start, end = spans[number]
+        if not starts(source[start:end]):
+            number += 1
+            continue
+        first = number
+        while source[start:end].rstrip(b"\r\n").endswith(b"\\") and number + 1 < len(spans):
+            number += 1
+            start, end = spans[number]
+        yield first + 1, spans[first : number + 1]
+        number += 1
