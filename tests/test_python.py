@@ -183,3 +183,27 @@ def test_a_keyword_argument_is_not_a_read_of_the_variable_of_the_same_name(setti
         f'requests.post("https://elsewhere.example/upload", files={{"file": fh}})\n',
         settings,
     )
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        pytest.param(
+            b'# -*- coding: latin-1 -*-\n# caf\xe9\nrequests.get("https://acme.datamimic.io/api/v1/p/info")  # \xe9\n',
+            b'# -*- coding: latin-1 -*-\n# caf\xe9\nrequests.get("https://acme.datamimic.io/api/v2/projects/p")  # \xe9\n',
+            id="latin-1",
+        ),
+        pytest.param(
+            b'import requests\r\n\r\nr = requests.get(\r\n    "https://acme.datamimic.io/api/v1/p/task/t"\r\n)\r\nprint(r.json()["result"][0]["status"])',
+            b'import requests\r\n\r\nr = requests.get(\r\n    "https://acme.datamimic.io/api/v2/projects/p/tasks/t/metadata"\r\n)\r\nprint(r.json()["status"])',
+            id="crlf-no-final-newline",
+        ),
+        pytest.param(
+            b'\xef\xbb\xbfrequests.get("https://acme.datamimic.io/api/v1/p/info")\n',
+            b'\xef\xbb\xbfrequests.get("https://acme.datamimic.io/api/v2/projects/p")\n',
+            id="bom",
+        ),
+    ],
+)
+def test_bytes_around_the_edit_stay(before, after, settings):
+    assert run_python(before, settings).migrated == after
