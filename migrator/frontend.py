@@ -3,6 +3,9 @@ the findings they report, and the fix of a call that migrates."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from typing import Protocol
+
 from migrator.config import Settings
 from migrator.edits import ByteEdit, Fix
 from migrator.findings import Finding, Status
@@ -63,3 +66,58 @@ def migrated_fix(
     message = f"{rule.title}: {rule.v1.text} -> {rule.v2.text}"
     result = Finding(rule.id, Status.MIGRATED, line, column, message, end_line=end_line)
     return Fix(result, tuple(edits), span, not unsafe_reason, unsafe_reason)
+
+
+class Rewrite(Protocol):
+    """What settling needs of a front end's planned rewrite of one call."""
+
+    url_spans: list[tuple[int, int]]
+    unsafe_reason: str
+
+    def variables(self) -> set[str]: ...
+
+
+def settle_shared_variables(
+    rewrites: Sequence[Rewrite],
+    settings: Settings,
+    uses_outside: Callable[[str, list[tuple[int, int]]], tuple[int | None, int | None]],
+    rewrite_call_only: Callable[[Rewrite, str], bool],
+    report_left: Callable[[Rewrite, str, int], None],
+) -> list[Rewrite]:
+    """Decide, per variable holding a v1 base, whether its assignment changes; the rewrites that stay.
+
+    It changes when every use of it is a migrating call. Otherwise each call
+    that uses it is rewritten on its own (the variable keeps its v1 value and
+    the call strips it), and a call that cannot be is reported and left. With
+    --unsafe-fixes, a variable that something else uses too (an echo, a print)
+    is changed, as an unsafe fix. ``uses_outside`` gives the line of a use by a
+    call that does not migrate, and of any other use.
+    """
+    active = list(rewrites)
+    settled: set[str] = set()
+    changed = True
+    while changed:
+        changed = False
+        migrating = [span for rewrite in active for span in rewrite.url_spans]
+        for variable in sorted({v for rewrite in active for v in rewrite.variables()} - settled):
+            users = [rewrite for rewrite in active if variable in rewrite.variables()]
+            blocked, other = uses_outside(variable, migrating)
+            if blocked is None and (other is None or settings.unsafe_fixes):
+                for rewrite in users if other is not None else []:
+                    rewrite.unsafe_reason = f"it changes {variable}, which line {other} uses too"
+                settled.add(variable)
+                continue
+            for rewrite in users:
+                if not rewrite_call_only(rewrite, variable):
+                    active.remove(rewrite)
+                    report_left(rewrite, variable, blocked if blocked is not None else other)  # type: ignore[arg-type]
+            changed = True
+            break
+    return active
+
+
+def shared_variable_message(rule: Rule, variable: str, line: int) -> str:
+    return (
+        f"{rule.title}: the v1 base in {variable} is also used on line {line}, "
+        "and the call cannot be rewritten without changing it: migrate by hand"
+    )

@@ -148,15 +148,39 @@ def test_reported(source, expected, settings):
     assert expected in statuses(result)
 
 
-def test_shared_constant_used_elsewhere_is_unsafe(settings):
-    source = f'API = "{H}/api/v1"\nprint(API)\nrequests.get(f"{{API}}/p/info")\n'
-    assert statuses(check_noop(source, settings, "python")) == [("DM112", "unsafe")]
-    check(source, f'API = "{H}/api/v2"\nprint(API)\nrequests.get(f"{{API}}/projects/p")\n', settings, unsafe_fixes=True)
+def test_shared_constant_used_elsewhere_changes_only_the_calls(settings):
+    source = f'API = "{H}/api/v1"\nprint(API)\nrequests.get(f"{{API}}/p/info")\nrequests.get(API + "/" + pid + "/files")\n'
+    check(
+        source,
+        f'API = "{H}/api/v1"\nprint(API)\nrequests.get(f"{{API.removesuffix(\'/api/v1\')}}/api/v2/projects/p")\n'
+        'requests.get(API.removesuffix("/api/v1") + "/api/v2" + "/projects/" + pid + "/files_uri")\n',
+        settings,
+    )
+    check(
+        source,
+        f'API = "{H}/api/v2"\nprint(API)\nrequests.get(f"{{API}}/projects/p")\nrequests.get(API + "/projects/" + pid + "/files_uri")\n',
+        settings,
+        unsafe_fixes=True,
+    )
 
 
-def test_shared_constant_with_an_unmapped_call_is_left_for_review(settings):
+def test_call_only_rewrite_builds_the_same_url(settings):
+    source = f'API = "{H}/api/v1"\nprint(API)\nurl = get(f"{{API}}/p1/task/t1/log")\nother = get(API + "/" + "p1" + "/info")\n'
+    namespace: dict = {"print": lambda *a: None, "get": lambda url: url}
+    exec(run_python(source, settings, assume_datamimic=True).migrated.decode(), namespace)
+    assert namespace["url"] == f"{H}/api/v2/projects/p1/tasks/t1/logs?encode=false"
+    assert namespace["other"] == f"{H}/api/v2/projects/p1"
+
+
+def test_shared_constant_with_an_unmapped_call(settings):
     source = f'API = "{H}/api/v1"\nrequests.get(f"{{API}}/p/info")\nrequests.get(f"{{API}}/p/file/read/x")\n'
-    assert statuses(check_noop(source, settings, "python")) == [("DM112", "review"), ("DM100", "unmapped")]
+    result = run_python(source, settings)
+    assert statuses(result) == [("DM112", "migrated"), ("DM100", "unmapped")]
+
+
+def test_shared_constant_in_a_format_field_is_left_for_review(settings):
+    source = f'API = "{H}/api/v1"\nprint(API)\nrequests.get("{{}}/p/info".format(API))\n'
+    assert statuses(check_noop(source, settings, "python")) == [("DM112", "review")]
 
 
 def test_annotate_inserts_a_todo_above_calls_that_need_a_person(settings):

@@ -18,7 +18,7 @@ from migrator.findings import Finding, Status
 from migrator.frontend import CannotRewrite
 from migrator.matching import Mapped, Possible, Unknown, classify
 from migrator.python.tree import ParseError, Scope, Tree
-from migrator.python.values import Values, render
+from migrator.python.values import EXPRESSION, RAW, Values, render
 from migrator.responses import Access, Field, Index, MappedAccess, Step, map_access
 from migrator.ruletable import Rule
 from migrator.urls import (
@@ -58,9 +58,14 @@ class _Rewrite:
     rule: Rule
     call: HttpCall
     url_spans: list[tuple[int, int]]  # the URL argument, and the client's base_url if any
+    match: UrlMatch
     url_edits: list[Edit] = field(default_factory=list)
     byte_edits: list[ByteEdit] = field(default_factory=list)
     unsafe_reason: str = ""
+
+    def variables(self) -> set[str]:
+        """The names whose assignments the URL edits change (``api`` for ``self.api``)."""
+        return {edit.via[-1].name.split(".")[-1] for edit in self.url_edits if edit.via}
 
 
 def migrate(source: bytes, settings: Settings) -> tuple[list[Fix], list[Finding]]:
@@ -227,7 +232,7 @@ class _Program:
 
     def rewrite_subprocess(self, call: HttpCall, mapped: Mapped, span: tuple[int, int]) -> bool:
         rule = mapped.rule
-        work = _Rewrite(rule, call, [span])
+        work = _Rewrite(rule, call, [span], mapped.match)
         try:
             if rule.request.changes_body or rule.request.form_add or rule.request.path_params:
                 raise CannotRewrite("curl's body or form arguments change too: rewrite this argument list by hand")
@@ -246,7 +251,7 @@ class _Program:
 
     def rewrite(self, call: HttpCall, mapped: Mapped, spans: list[tuple[int, int]]) -> bool:
         rule = mapped.rule
-        work = _Rewrite(rule, call, spans)
+        work = _Rewrite(rule, call, spans, mapped.match)
         try:
             extra = self.path_params(work)
             sent_query = self.query_defaults(work)
@@ -662,28 +667,14 @@ class _Program:
     # ---------------------------------------------------------------- whole file
 
     def settle_shared_variables(self) -> list[Fix]:
-        """A variable holding the v1 base changes only if every use of it migrates."""
-        active = list(self.rewrites)
-        changed = True
-        while changed:
-            changed = False
-            migrating = [span for w in active for span in w.url_spans]
-            for work in list(active):
-                for variable in {e.via[-1].name.split(".")[-1] for e in work.url_edits if e.via}:
-                    blocked, other = self.uses_outside(variable, migrating)
-                    if blocked is not None:
-                        active.remove(work)
-                        self.report(
-                            work.rule.id,
-                            Status.REVIEW,
-                            work.call.node,
-                            f"{work.rule.title}: the v1 base in {variable} is also used on line {blocked}, "
-                            "which cannot be migrated: migrate both by hand",
-                        )
-                        changed = True
-                        break
-                    if other is not None:
-                        work.unsafe_reason = f"it changes {variable}, which line {other} uses too"
+        """Rewrite a constant's v1 base where every use migrates; elsewhere the calls alone."""
+
+        def report_left(work: _Rewrite, variable: str, line: int) -> None:
+            self.report(work.rule.id, Status.REVIEW, work.call.node, frontend.shared_variable_message(work.rule, variable, line))
+
+        active = frontend.settle_shared_variables(
+            self.rewrites, self.settings, self.uses_outside, self.rewrite_call_only, report_left
+        )
         fixes = []
         for work in active:
             start, end = self.tree.span(work.call.node)
@@ -692,6 +683,36 @@ class _Program:
             position = self.tree.line_column(work.call.node)
             fixes.append(frontend.migrated_fix(work.rule, position, span, edits, work.unsafe_reason))
         return fixes
+
+    def rewrite_call_only(self, work: _Rewrite, variable: str) -> bool:
+        """Leave the constant as it is and strip its v1 base in the call:
+        ``f"{API}/{p}/files"`` -> ``f"{API.removesuffix('/api/v1')}/api/v2/projects/{p}/files_uri"``,
+        ``API + "/" + p`` -> ``API.removesuffix("/api/v1") + "/api/v2/projects/" + p``.
+        """
+        inside = [e for e in work.url_edits if any(v.name.split(".")[-1] == variable for v in e.via)]
+        if any(len(e.via) != 1 for e in inside):
+            return False
+        anchor = inside[0].via[0]
+        flat = work.match.flat
+        spans = [k for k, (piece_index, _) in enumerate(flat.where) if anchor in flat.pieces[piece_index].via]
+        v1_base, v2_base = self.settings.table.v1_base, self.settings.table.v2_base
+        tail = flat.text[work.match.base_start : spans[-1] + 1] if spans else ""
+        if tail not in (v1_base, v1_base + "/"):
+            return False
+        after = [e for e in work.url_edits if e.start == e.end == anchor.span[1] and not e.via]
+        added = v2_base + tail[len(v1_base) :] + "".join(str(x) for e in after for x in e.content if isinstance(x, str))
+        if anchor.context == EXPRESSION:
+            text = f'{anchor.source}.removesuffix("{tail}") + "{added}"'
+        elif anchor.context.startswith("py:") and "f" in anchor.context.split(":")[1]:
+            quote = "'" if '"' in anchor.context.split(":", 2)[2] else '"'
+            text = f"{{{anchor.source}.removesuffix({quote}{tail}{quote})}}{added}"
+        else:
+            return False
+        if any(not isinstance(x, str) for e in after for x in e.content):
+            return False
+        work.url_edits = [e for e in work.url_edits if e not in inside and e not in after]
+        work.url_edits.append(Edit(anchor.span[0], anchor.span[1], (text,), RAW))
+        return True
 
     def uses_outside(self, variable: str, migrating: list[tuple[int, int]]) -> tuple[int | None, int | None]:
         """The line of a use of ``variable`` in a call that does not migrate, and of any other use."""

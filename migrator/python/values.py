@@ -18,6 +18,7 @@ from migrator.python.tree import PARAMETER, Scope, Tree
 from migrator.urls import Content, Hole, Literal, Piece, Via
 
 EXPRESSION = "py-expr"  # between expressions: nothing can be written there
+RAW = "py-raw"  # Python source written as it is (a whole new expression)
 _ESCAPES = {"\\": "\\", "'": "'", '"': '"', "a": "\a", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v"}
 _FORMAT_FIELD = re.compile(r"\{[^{}]*\}")
 _PERCENT_FIELD = re.compile(r"%(?:\([^)]*\))?[-#0 +]*\d*(?:\.\d+)?[sdrif]")
@@ -264,6 +265,8 @@ def _environment_name(node: cst.CSTNode) -> str | None:
 
 def render(content: Content, context: str) -> str:
     """Write ``content`` into a Python string literal of ``context`` (``py:<flags>:<quote>``)."""
+    if context == RAW:
+        return "".join(str(item) for item in content)
     if not context.startswith("py:"):
         raise ValueError("the URL is built from expressions there: no text can be inserted")
     _, flags, quote = context.split(":", 2)

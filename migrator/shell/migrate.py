@@ -47,7 +47,7 @@ class _Rewrite:
 
     rule: Rule
     call: CurlCall
-    url_span: tuple[int, int]
+    url_spans: list[tuple[int, int]]
     match: UrlMatch
     url_edits: list[Edit] = field(default_factory=list)  # may reach into variables' assignments
     byte_edits: list[ByteEdit] = field(default_factory=list)  # bodies, forms, jq: all in the call
@@ -145,7 +145,7 @@ class _Script:
 
     def rewrite(self, call: CurlCall, url: Arg, mapped: Mapped) -> None:
         rule = mapped.rule
-        work = _Rewrite(rule, call, (url.node.start_byte, url.end), mapped.match)
+        work = _Rewrite(rule, call, [(url.node.start_byte, url.end)], mapped.match)
         try:
             extra = self.path_params(work)
             if rule.request.changes_body:
@@ -376,43 +376,14 @@ class _Script:
     # ---------------------------------------------------------------- whole file
 
     def settle_shared_variables(self) -> list[Fix]:
-        """Decide, per variable holding a v1 base, whether its assignment changes.
+        """Rewrite a variable's v1 base where every use migrates; elsewhere the calls alone."""
 
-        It changes when every use of it is a migrating call. Otherwise each call
-        that uses it is rewritten on its own (``${API%/api/v1}/api/v2/...``), and
-        a call that cannot be is left for review. With --unsafe-fixes, a variable
-        that is also used by something other than a call (an echo) is changed too.
-        """
-        active = list(self.rewrites)
-        settled: set[str] = set()
-        changed = True
-        while changed:
-            changed = False
-            migrating = [w.url_span for w in active]
-            for variable in sorted({v for w in active for v in w.variables()} - settled):
-                users = [w for w in active if variable in w.variables()]
-                blocked, other = self.uses_outside(variable, migrating)
-                if blocked is None and (other is None or self.settings.unsafe_fixes):
-                    if other is not None:
-                        line = self.source.count(b"\n", 0, other) + 1
-                        for work in users:
-                            work.unsafe_reason = f"it changes ${variable}, which line {line} uses too"
-                    settled.add(variable)
-                    continue
-                for work in users:
-                    if not self.rewrite_call_only(work, variable):
-                        where = blocked if blocked is not None else other
-                        line = self.source.count(b"\n", 0, where) + 1
-                        active.remove(work)
-                        self.report(
-                            work.rule.id,
-                            Status.REVIEW,
-                            work.call.node,
-                            f"{work.rule.title}: the v1 base in ${variable} is also used on line {line}, "
-                            "and the call cannot be rewritten without changing it: migrate by hand",
-                        )
-                changed = True
-                break
+        def report_left(work: _Rewrite, variable: str, line: int) -> None:
+            self.report(work.rule.id, Status.REVIEW, work.call.node, frontend.shared_variable_message(work.rule, f"${variable}", line))
+
+        active = frontend.settle_shared_variables(
+            self.rewrites, self.settings, self.uses_outside, self.rewrite_call_only, report_left
+        )
         fixes = []
         for work in active:
             span = (work.call.node.start_byte, work.call.node.end_byte)
@@ -448,8 +419,12 @@ class _Script:
         work.url_edits.append(Edit(anchor.span[0], anchor.span[1], tuple(content), anchor.context))
         return True
 
-    def uses_outside(self, variable: str, migrating: list[tuple[int, int]], depth: int = 0) -> tuple[int | None, int | None]:
-        """Where ``variable`` is used by a call that does not migrate, and where by anything else."""
+    def uses_outside(self, variable: str, migrating: list[tuple[int, int]]) -> tuple[int | None, int | None]:
+        """The line where ``variable`` is used by a call that does not migrate, and where by anything else."""
+        blocked, other = self.offsets_outside(variable, migrating)
+        return tuple(None if at is None else self.source.count(b"\n", 0, at) + 1 for at in (blocked, other))  # type: ignore[return-value]
+
+    def offsets_outside(self, variable: str, migrating: list[tuple[int, int]], depth: int = 0) -> tuple[int | None, int | None]:
         other = None
         for use in self.variables.uses.get(variable, []):
             if any(start <= use.start_byte < end for start, end in migrating):
@@ -457,7 +432,7 @@ class _Script:
             inside = self.enclosing_assignment(use)
             if inside is not None and depth < 8:
                 name = text(self.source, inside.child_by_field_name("name"))
-                blocked, deeper = self.uses_outside(name, migrating, depth + 1)
+                blocked, deeper = self.offsets_outside(name, migrating, depth + 1)
                 if blocked is not None:
                     return blocked, None
                 other = other if other is not None else deeper
