@@ -28,6 +28,7 @@ from migrator.urls import (
     Hole,
     Literal,
     Piece,
+    UrlMatch,
     collapse,
     percent_encode,
 )
