@@ -106,3 +106,29 @@ def test_explain_unknown_rule(tmp_path):
     result = cli("explain", "DM999", cwd=tmp_path)
     assert result.returncode == 2
     assert "no rule 'DM999'" in result.stderr
+
+
+def test_diff_is_coloured_on_a_terminal(tmp_path):
+    import pty
+
+    (tmp_path / "a.sh").write_text(V1)
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "CI": ""}
+    env.pop("NO_COLOR", None)
+    leader, follower = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "migrator", "--diff", "a.sh"], cwd=tmp_path, env=env, stdout=follower, stderr=subprocess.DEVNULL
+    )
+    os.close(follower)
+    output = b""
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        output += chunk
+    process.wait()
+    os.close(leader)
+    assert b"\x1b[32m+" + V2.encode().rstrip() in output.replace(b"\r\n", b"\n")
+    assert b"\x1b[31m-" in output

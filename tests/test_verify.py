@@ -65,3 +65,19 @@ def test_every_sample_behaves_the_same_after_migration(path):
     else:
         assert result.returncode == 0, result.stdout + result.stderr
         assert "[review]" not in result.stdout
+
+
+def test_ctrl_c_stops_every_child(tmp_path):
+    import signal
+
+    marker = tmp_path / "still-running"
+    script = tmp_path / "hang.sh"
+    script.write_text(f"(sleep 4; touch {marker}) &\nsleep 60\n")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    process = subprocess.Popen([sys.executable, "-m", "migrator", "verify", str(script)], env=env, cwd=tmp_path,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(2)
+    process.send_signal(signal.SIGINT)
+    assert process.wait(timeout=15) != 0
+    time.sleep(4)
+    assert not marker.exists(), "a child process outlived Ctrl-C"
