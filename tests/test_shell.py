@@ -273,3 +273,11 @@ def test_unparsable_script_is_reported_and_untouched(settings):
     assert result.outcome.value == "failed"
     assert statuses(result) == [("DM001", "error")]
     assert "line" in result.reason
+
+
+def test_an_exported_base_is_read_by_other_programs_so_only_the_call_changes(settings):
+    check_transformed(
+        f"export API={H}/api/v1\ncurl \"$API/$P/info\"\n",
+        f"export API={H}/api/v1\ncurl \"${{API%/api/v1}}/api/v2/projects/$P\"\n",
+        settings,
+    )

@@ -425,7 +425,8 @@ class _Script:
         return tuple(None if at is None else self.source.count(b"\n", 0, at) + 1 for at in (blocked, other))  # type: ignore[return-value]
 
     def offsets_outside(self, variable: str, migrating: list[tuple[int, int]], depth: int = 0) -> tuple[int | None, int | None]:
-        other = None
+        # An exported variable is read by every program the script starts: a use we cannot see.
+        other = self.exported(variable)
         for use in self.variables.uses.get(variable, []):
             if any(start <= use.start_byte < end for start, end in migrating):
                 continue
@@ -441,6 +442,16 @@ class _Script:
                 return use.start_byte, None
             other = use.start_byte if other is None else other
         return None, other
+
+    def exported(self, variable: str) -> int | None:
+        for assignment in self.variables.assignments.get(variable, []):
+            declaration = assignment.parent
+            if declaration is not None and declaration.type == "declaration_command":
+                keyword = text(self.source, declaration.children[0])
+                flags = [text(self.source, c) for c in declaration.children if c.type == "word"]
+                if keyword == "export" or any(f.startswith("-") and "x" in f for f in flags):
+                    return declaration.start_byte
+        return None
 
     def enclosing_assignment(self, node: Node) -> Node | None:
         parent = node.parent
