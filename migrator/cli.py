@@ -186,14 +186,22 @@ def _colour(line: str) -> str:
     return line
 
 
-def _settings(rules_file: Path | None, options: dict[str, Any]) -> Settings:
-    from migrator import ruletable
+def _settings(rules_file: Path | None, options: dict[str, Any], eager: bool = False) -> Settings:
+    """Settings from the options over pyproject.toml. A table given with --rules is
+    checked at once; the shipped one (tested) is loaded only when a file needs it."""
     from migrator.config import ConfigError, Settings, find_pyproject, read_pyproject
 
+    rules = None
     try:
-        table = ruletable.load(rules_file.resolve() if rules_file else None)
+        if rules_file or eager:
+            from migrator import ruletable
+
+            try:
+                rules = ruletable.load(rules_file.resolve() if rules_file else None)
+            except ruletable.RuleTableError as exc:
+                raise ConfigError(str(exc)) from exc
         config = read_pyproject(find_pyproject(Path.cwd()))
-    except (ruletable.RuleTableError, ConfigError) as exc:
+    except ConfigError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_ERROR)
 
@@ -204,7 +212,7 @@ def _settings(rules_file: Path | None, options: dict[str, Any]) -> Settings:
         return config.get(key, default)
 
     return Settings(
-        table=table,
+        rules=rules,
         instances=tuple(options["instances"]) + tuple(config.get("instances", ())),
         assume_datamimic=bool(pick("assume-datamimic", False)),
         select=frozenset(pick("select", ())),
@@ -308,7 +316,7 @@ def verify_command(scripts: tuple[Path, ...], timeout: float, rules_file: Path |
 @click.option("--rules", "rules_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Use another rule table file.")
 def list_rules(rules_file: Path | None) -> None:
     """List the rule table: id, name, method and the v1 -> v2 path."""
-    table = _settings(rules_file, {"instances": ()}).table
+    table = _settings(rules_file, {"instances": ()}, eager=True).table
     for meta in sorted(table.meta, key=lambda m: m.id):
         click.echo(f"{meta.id}  {meta.name:<24} {meta.title}")
     for rule in table.rules:
@@ -323,7 +331,7 @@ def explain(rule_id: str, rules_file: Path | None) -> None:
     """Explain one rule: its mapping, notes and an example."""
     from migrator.ruletable import Rule
 
-    table = _settings(rules_file, {"instances": ()}).table
+    table = _settings(rules_file, {"instances": ()}, eager=True).table
     try:
         entry = table.get(rule_id.upper())
     except KeyError:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from migrator.ruletable import RuleTable
+if TYPE_CHECKING:
+    from migrator.ruletable import RuleTable
 
 KEYS = {"instances", "select", "ignore", "assume-datamimic", "unsafe-fixes", "annotate", "max-file-size"}
 
@@ -18,7 +20,8 @@ class ConfigError(Exception):
 
 @dataclass(frozen=True)
 class Settings:
-    table: RuleTable
+    # A loaded table, or where to load it from when it is first needed (None: the shipped one).
+    rules: RuleTable | Path | None = None
     instances: tuple[str, ...] = ()
     assume_datamimic: bool = False
     select: frozenset[str] = frozenset()  # empty: every rule
@@ -26,6 +29,24 @@ class Settings:
     unsafe_fixes: bool = False
     annotate: bool = False  # insert a TODO comment above each call that needs a person
     max_file_size: int = 2 * 1024 * 1024
+
+    @cached_property
+    def table(self) -> RuleTable:
+        from migrator import ruletable
+
+        return self.rules if isinstance(self.rules, ruletable.RuleTable) else ruletable.load(self.rules)
+
+    @cached_property
+    def candidates(self) -> tuple[bytes, ...]:
+        """The strings a file must hold to be parsed at all; from the cache when it has them,
+        so a run over files that hold none never loads the table."""
+        if self.rules is None or isinstance(self.rules, Path):
+            from migrator import rulecache
+
+            found = rulecache.candidates(self.rules or rulecache.shipped_rules())
+            if found is not None:
+                return found
+        return self.table.candidates
 
     def enabled(self, rule_id: str) -> bool:
         if self.select and not any(rule_id.startswith(s) for s in self.select):

@@ -32,7 +32,7 @@ PARALLEL_THRESHOLD = 16
 
 
 def is_candidate(data: bytes, settings: Settings) -> bool:
-    return any(candidate in data for candidate in settings.table.candidates)
+    return any(candidate in data for candidate in settings.candidates)
 
 
 def _front_end(kind: str) -> Callable:

@@ -7,16 +7,15 @@ key of any mistake, so that a bad edit of the table fails loudly and early.
 
 from __future__ import annotations
 
-import os
 import pickle
 import re
 import tomllib
-import zlib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+from migrator import rulecache
 from migrator.responses import AccessPattern, ResponseMapping
 from migrator.urls import Template
 
@@ -111,62 +110,31 @@ class RuleTable:
         return tuple(sorted(e.id for e in (*self.rules, *self.meta)))
 
 
-def default_rules_dir() -> Path:
-    """The table shipped inside the wheel, or the repository's rules/ in an editable install."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here / "rules", here.parent / "rules"):
-        if (candidate / "rules.toml").is_file():
-            return candidate
-    raise RuleTableError(f"no rules/rules.toml next to {here}")
-
-
 @cache
 def load(path: Path | None = None) -> RuleTable:
     """The validated table; a checked table is cached by its content, so a hook run skips the TOML parse."""
-    path = path or default_rules_dir() / "rules.toml"
     try:
+        path = path or rulecache.shipped_rules()
         raw = path.read_bytes()
     except OSError as exc:
-        raise RuleTableError(f"{path}: {exc}") from exc
-    cached = _cache_file(raw)
+        raise RuleTableError(str(exc)) from exc
+    pickled = rulecache.entry(raw, "pickle")
+    cached = rulecache.read(pickled)
     if cached is not None:
         try:
-            table = pickle.loads(cached.read_bytes())
+            table = pickle.loads(cached)
             if isinstance(table, RuleTable) and table.source == path:
                 return table
-        except (OSError, pickle.UnpicklingError, AttributeError, EOFError, TypeError, ValueError, ImportError):
+        except (pickle.UnpicklingError, AttributeError, EOFError, TypeError, ValueError, ImportError):
             pass
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise RuleTableError(f"{path}: {exc}") from exc
     table = _Loader(path).table(data)
-    if cached is not None:
-        _store(cached, table)
+    rulecache.write(pickled, pickle.dumps(table))
+    rulecache.write(rulecache.entry(raw, "candidates"), b"\n".join(table.candidates))
     return table
-
-
-def _cache_file(raw: bytes) -> Path | None:
-    home = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    if not os.path.isabs(home):
-        return None
-    # The table's content and the code of the classes it is made of name a cached table;
-    # crc32 is enough for a cache, and zlib loads faster than hashlib.
-    here = Path(__file__).parent
-    code = "".join(str((here / name).stat().st_mtime_ns) for name in ("ruletable.py", "urls.py", "responses.py"))
-    key = f"{zlib.crc32(raw + code.encode()):08x}-{len(raw)}"
-    return Path(home) / "datamimic-migrate" / f"rules-{key}.pickle"
-
-
-def _store(cached: Path, table: RuleTable) -> None:
-    """Best effort: a cache that cannot be written is no cache."""
-    try:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        temporary = cached.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_bytes(pickle.dumps(table))
-        os.replace(temporary, cached)
-    except OSError:
-        pass
 
 
 class _Loader:
