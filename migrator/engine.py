@@ -49,6 +49,8 @@ def _front_end(kind: str) -> Callable:
 
 
 HOSTS = {"markdown", "ci", "dockerfile", "makefile", "notebook"}
+# Kinds where a "# TODO" line would not be a comment (a notebook's lines are JSON).
+UNCOMMENTABLE = {"notebook"}
 
 
 def _host_regions(kind: str, body: bytes) -> list:
@@ -115,7 +117,7 @@ def migrate_source(path: str, data: bytes, kind: str, settings: Settings) -> Fil
     findings = [finding for finding in findings if not is_ignored(finding, marks)]
     edits, fixed = resolve_fixes(body, fixes, settings.unsafe_fixes)
     all_findings = tuple(sorted([*findings, *fixed], key=lambda f: (f.line, f.column, f.rule)))
-    if settings.annotate:
+    if settings.annotate and kind not in UNCOMMENTABLE:
         edits += annotations(body, list(all_findings))
     new = bom + apply(body, edits)
     if new == data:

@@ -163,3 +163,13 @@ def test_subprocess_curl(before, after, settings):
 def test_subprocess_curl_reported(source, settings):
     result = check_noop(source, settings, "python")
     assert "review" in {s for _, s in statuses(result)}
+
+
+def test_annotate_leaves_a_notebook_valid_json(settings):
+    notebook = {"cells": [{"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
+                           "source": [f"requests.get(\"{H}/api/v1/p/task/t\").json()[\"task_count\"]\n"]}],
+                "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    source = json.dumps(notebook, indent=1)
+    result = run(source, settings, "notebook", annotate=True)
+    assert ("DM107", "review") in statuses(result)
+    assert result.outcome.value == "unchanged"
