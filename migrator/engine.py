@@ -70,6 +70,10 @@ def _migrate_host(kind: str, body: bytes, settings: Settings) -> tuple[list[Fix]
         code = bytes(region.text)
         if not is_candidate(code, settings):
             continue
+        if region.skipped:
+            if settings.enabled("DM003"):
+                findings.append(Finding("DM003", Status.REVIEW, region.first_line, 1, region.skipped))
+            continue
         try:
             region_fixes, region_findings = _front_end(region.kind)(code, settings)
         except _parse_errors(region.kind) as exc:

@@ -87,13 +87,26 @@ def test_makefile_unsafe_fix_doubles_dollars(settings):
     [
         pytest.param("markdown", f"```text\ncurl {H}/api/v1/p/info\n```\n", id="other-language"),
         pytest.param("markdown", f"Prose about {H}/api/v1/p/info.\n", id="prose"),
-        pytest.param("dockerfile", f'RUN ["curl", "{H}/api/v1/p/info"]\n', id="exec-form"),
-        pytest.param("ci", f"job:\n  script:\n    - >\n      curl {H}/api/v1/p/info\n", id="folded-scalar"),
         pytest.param("ci", f"env:\n  URL: {H}/api/v1/p/info\n", id="not-a-step"),
     ],
 )
 def test_left_alone(kind, source, settings):
     check_noop(source, settings, kind)
+
+
+@pytest.mark.parametrize(
+    ("kind", "source", "line"),
+    [
+        pytest.param("dockerfile", f'FROM x\nRUN ["curl", "{H}/api/v1/p/info"]\n', 2, id="exec-form"),
+        pytest.param("dockerfile", f"RUN <<EOF\ncurl {H}/api/v1/p/info\nEOF\n", 1, id="heredoc"),
+        pytest.param("ci", f"job:\n  script:\n    - >\n      curl {H}/api/v1/p/info\n", 3, id="folded-scalar"),
+        pytest.param("ci", f"job:\n  script:\n    - 'curl {H}/api/v1/p/info'\n", 3, id="quoted-scalar"),
+    ],
+)
+def test_code_in_forms_not_rewritten_is_reported(kind, source, line, settings):
+    result = check_noop(source, settings, kind)
+    assert statuses(result) == [("DM003", "review")]
+    assert result.findings[0].line == line
 
 
 def test_a_block_that_does_not_parse_is_reported_not_fatal(settings):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from migrator.hosts.regions import HostError, Region, lines
+from migrator.hosts.regions import HostError, Region, lines, skipped
 
 KEYS = {"run", "script", "before_script", "after_script"}
 EXPRESSION = re.compile(rb"\$\{\{.*?\}\}")
@@ -90,7 +90,8 @@ def _region(scalar, source: bytes, byte_of, kind: str) -> Region | None:
             else:
                 region.add(b"\n")
     else:
-        return None
+        style = {">": "a folded (>) scalar", "'": "a quoted scalar", '"': "a quoted scalar"}.get(scalar.style, "a multi-line plain scalar")
+        return skipped(kind, scalar.start_mark.line + 1, source, start, end, f"a step in {style} is not rewritten: use a literal block (|) or migrate it by hand")
     _hide_expressions(region)
     return region
 

@@ -26,6 +26,7 @@ class Region:
     ends: list[int] = field(default_factory=list)  # host offset after each byte (a "$$" is two host bytes)
     indent: bytes = b""  # what a new line in inserted text starts with
     escape: Callable[[bytes], bytes] | None = None
+    skipped: str = ""  # why code found here is not migrated (reported when it holds a candidate)
 
     def take(self, source: bytes, start: int, end: int) -> None:
         """Copy host bytes [start, end) into the region."""
@@ -64,6 +65,13 @@ class Untranslatable(Exception):
 
 class HostError(Exception):
     """The host file itself cannot be read (bad YAML, bad notebook JSON)."""
+
+
+def skipped(kind: str, first_line: int, source: bytes, start: int, end: int, reason: str) -> Region:
+    """Code the migrator sees but does not rewrite, kept to be reported."""
+    region = Region(kind, first_line=first_line, skipped=reason)
+    region.take(source, start, end)
+    return region
 
 
 def _edit(region: Region, edit: ByteEdit) -> ByteEdit:
