@@ -186,3 +186,37 @@ def test_annotate_leaves_a_notebook_valid_json(settings):
     result = run(source, settings, "notebook", annotate=True)
     assert ("DM107", "review") in statuses(result)
     assert result.outcome.value == "unchanged"
+
+
+CI_WITH_ENV = f"""env:
+  DATAMIMIC_URL: {H}/api/v1
+jobs:
+  a:
+    steps:
+      - run: curl -s "$DATAMIMIC_URL/$P/info"
+      - run: |
+          curl -s "$DATAMIMIC_URL/$P/task/$T/log"
+"""
+
+
+def test_a_base_in_ci_env_is_seen_and_stripped_in_the_steps(settings):
+    check_transformed(
+        CI_WITH_ENV,
+        CI_WITH_ENV.replace('"$DATAMIMIC_URL/$P/info"', '"${DATAMIMIC_URL%/api/v1}/api/v2/projects/$P"').replace(
+            '"$DATAMIMIC_URL/$P/task/$T/log"', '"${DATAMIMIC_URL%/api/v1}/api/v2/projects/$P/tasks/$T/logs?encode=false"'
+        ),
+        settings,
+        "ci",
+    )
+
+
+def test_a_base_in_ci_env_changes_with_unsafe_fixes(settings):
+    check_transformed(
+        CI_WITH_ENV,
+        CI_WITH_ENV.replace("/api/v1", "/api/v2")
+        .replace('"$DATAMIMIC_URL/$P/info"', '"$DATAMIMIC_URL/projects/$P"')
+        .replace('"$DATAMIMIC_URL/$P/task/$T/log"', '"$DATAMIMIC_URL/projects/$P/tasks/$T/logs?encode=false"'),
+        settings,
+        "ci",
+        unsafe_fixes=True,
+    )

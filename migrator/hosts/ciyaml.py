@@ -2,6 +2,11 @@
 ``before_script:`` and ``after_script:``, as plain one-line scalars or literal
 block scalars (``|``), with their indentation kept.
 
+The shell steps of a file are read as one script, after the variables its
+``env:`` (GitHub) and ``variables:`` (GitLab) mappings export: a v1 base kept
+there is seen. Programs the steps start read those variables too, so the calls
+strip the base themselves; the variable changes only with --unsafe-fixes.
+
 ``${{ expression }}`` of GitHub Actions is shown to the shell front end as a
 variable of the same length (``${__secrets_DATAMIMIC_URL__}``), so the line
 parses and the expression still counts as evidence; it is written back as it was.
@@ -11,9 +16,10 @@ from __future__ import annotations
 
 import re
 
-from migrator.hosts.regions import HostError, Region, lines, skipped
+from migrator.hosts.regions import HostError, Region, join, lines, skipped
 
 KEYS = {"run", "script", "before_script", "after_script"}
+VARIABLE_KEYS = {"env", "variables"}
 EXPRESSION = re.compile(rb"\$\{\{.*?\}\}")
 
 
@@ -27,9 +33,18 @@ def regions(source: bytes) -> list[Region]:
         raise HostError(str(exc).splitlines()[0]) from None
     byte_of = _byte_offsets(text)
     found: list[Region] = []
+    variables: list[Region] = []
     for document in documents:
-        _walk(document, source, byte_of, found, yaml)
-    return found
+        _walk(document, source, byte_of, found, variables, yaml)
+    shell = [r for r in found if r.kind == "shell" and not r.skipped]
+    others = [r for r in found if r not in shell]
+    for region in others:
+        _hide_expressions(region)
+    if not shell:
+        return others
+    joined = join(variables + shell, "shell")
+    _hide_expressions(joined)
+    return [joined, *others]
 
 
 def _byte_offsets(text: str) -> list[int] | None:
@@ -41,21 +56,41 @@ def _byte_offsets(text: str) -> list[int] | None:
     return table
 
 
-def _walk(node, source: bytes, byte_of, found: list[Region], yaml) -> None:
+def _walk(node, source: bytes, byte_of, found: list[Region], variables: list[Region], yaml) -> None:
     if isinstance(node, yaml.MappingNode):
         shell = next((v.value for k, v in node.value if getattr(k, "value", None) == "shell"), "")
         kind = "python" if str(shell).startswith("python") else None if shell and "sh" not in str(shell) else "shell"
         for key, value in node.value:
-            if getattr(key, "value", None) in KEYS and kind is not None:
+            name = getattr(key, "value", None)
+            if name in KEYS and kind is not None:
                 for scalar in _scalars(value, yaml):
                     region = _region(scalar, source, byte_of, kind)
                     if region is not None:
                         found.append(region)
+            elif name in VARIABLE_KEYS and isinstance(value, yaml.MappingNode):
+                variables.extend(_assignments(value, source, byte_of, yaml))
             else:
-                _walk(value, source, byte_of, found, yaml)
+                _walk(value, source, byte_of, found, variables, yaml)
     elif isinstance(node, yaml.SequenceNode):
         for item in node.value:
-            _walk(item, source, byte_of, found, yaml)
+            _walk(item, source, byte_of, found, variables, yaml)
+
+
+def _assignments(mapping, source: bytes, byte_of, yaml) -> list[Region]:
+    """``NAME: value`` of env/variables as shell assignments whose value is the YAML scalar."""
+    out = []
+    for key, value in mapping.value:
+        name = str(getattr(key, "value", ""))
+        plain = isinstance(value, yaml.ScalarNode) and value.style is None
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name) or not plain or value.start_mark.line != value.end_mark.line:
+            continue
+        start, end = (byte_of[m.index] if byte_of else m.index for m in (value.start_mark, value.end_mark))
+        region = Region("shell", first_line=value.start_mark.line + 1)
+        region.add(b"export " + name.encode() + b"=")  # programs the steps start see it too
+        region.take(source, start, end)
+        region.add(b"\n")
+        out.append(region)
+    return out
 
 
 def _scalars(node, yaml) -> list:
@@ -92,7 +127,6 @@ def _region(scalar, source: bytes, byte_of, kind: str) -> Region | None:
     else:
         style = {">": "a folded (>) scalar", "'": "a quoted scalar", '"': "a quoted scalar"}.get(scalar.style, "a multi-line plain scalar")
         return skipped(kind, scalar.start_mark.line + 1, source, start, end, f"a step in {style} is not rewritten: use a literal block (|) or migrate it by hand")
-    _hide_expressions(region)
     return region
 
 

@@ -27,6 +27,12 @@ class Region:
     indent: bytes = b""  # what a new line in inserted text starts with
     escape: Callable[[bytes], bytes] | None = None
     skipped: str = ""  # why code found here is not migrated (reported when it holds a candidate)
+    indents: list[bytes] | None = None  # per line, when the region joins code indented differently
+
+    def indent_at(self, offset: int) -> bytes:
+        if self.indents is None:
+            return self.indent
+        return self.indents[min(bytes(self.text[:offset]).count(b"\n"), len(self.indents) - 1)]
 
     def take(self, source: bytes, start: int, end: int) -> None:
         """Copy host bytes [start, end) into the region."""
@@ -67,6 +73,20 @@ class HostError(Exception):
     """The host file itself cannot be read (bad YAML, bad notebook JSON)."""
 
 
+def join(parts: list[Region], kind: str) -> Region:
+    """One region of several, read together (CI steps that share variables)."""
+    joined = Region(kind, first_line=parts[0].first_line if parts else 1, indents=[])
+    for part in parts:
+        lines_in_part = bytes(part.text).count(b"\n") + (0 if part.text.endswith(b"\n") else 1)
+        joined.text += part.text
+        joined.where.extend(part.where)
+        joined.ends.extend(part.ends)
+        if not part.text.endswith(b"\n"):
+            joined.add(b"\n")
+        joined.indents.extend([part.indent] * lines_in_part)  # type: ignore[union-attr]
+    return joined
+
+
 def skipped(kind: str, first_line: int, source: bytes, start: int, end: int, reason: str) -> Region:
     """Code the migrator sees but does not rewrite, kept to be reported."""
     region = Region(kind, first_line=first_line, skipped=reason)
@@ -81,8 +101,9 @@ def _edit(region: Region, edit: ByteEdit) -> ByteEdit:
     text = edit.text
     if region.escape is not None:
         text = region.escape(text)
-    if region.indent:
-        text = text.replace(b"\n", b"\n" + region.indent)
+    indent = region.indent_at(edit.start)
+    if indent:
+        text = text.replace(b"\n", b"\n" + indent)
     return ByteEdit(start, end, text)
 
 
