@@ -208,6 +208,9 @@ class Edit:
     content: Content
     context: str
     via: tuple[Via, ...] = ()  # the variables whose assignment this edit changes, if any
+    # For text put beside a hole rather than into text: "after" or "before" it
+    # (between Python expressions, that decides where the "+" goes).
+    side: str = ""
 
 
 @dataclass
@@ -222,21 +225,22 @@ def percent_encode(text: str) -> str:
     return quote(text, safe="")
 
 
-Point = tuple[int, str, tuple[Via, ...]]
+Point = tuple[int, str, tuple[Via, ...], str]
 
 
 def _boundary(piece: Piece, char: int, after: bool, level: int) -> Point | None:
     """Where text goes right after (or before) char ``char`` of ``piece``, written at
     variable depth ``level``: inside the piece itself, or beside the expansion that
     brought it there (never inside a variable's value, which other uses share)."""
+    side = "after" if after else "before"
     if len(piece.via) > level:
         via = piece.via[level]
-        return (via.span[1] if after else via.span[0]), via.context, piece.via[:level]
+        return (via.span[1] if after else via.span[0]), via.context, piece.via[:level], side
     if isinstance(piece, Hole):
-        return (piece.span[1] if after else piece.span[0]), piece.context, piece.via
+        return (piece.span[1] if after else piece.span[0]), piece.context, piece.via, side
     if piece.offsets is None:
         return None
-    return piece.offsets[char + 1 if after else char], piece.context, piece.via
+    return piece.offsets[char + 1 if after else char], piece.context, piece.via, ""
 
 
 def _insertion_point(flat: Flat, k: int) -> Point | None:
@@ -297,13 +301,13 @@ def plan_replace(flat: Flat, start: int, end: int, new: Content, plan: EditPlan)
         if position is None:
             plan.problem = "the URL's text cannot be edited in place"
             return
-        offset, context, via = position
+        offset, context, via, side = position
         last = plan.edits[-1] if plan.edits else None
         if last is not None and last.end == offset and last.context == context:
             # Text inserted right after the previous edit (".../logs" then "?encode=false"): one edit.
-            plan.edits[-1] = Edit(last.start, last.end, _merge((*last.content, *new)), context, last.via)
+            plan.edits[-1] = Edit(last.start, last.end, _merge((*last.content, *new)), context, last.via, last.side)
         else:
-            plan.edits.append(Edit(offset, offset, new, context, via))
+            plan.edits.append(Edit(offset, offset, new, context, via, side))
         return
     first = True
     k = start

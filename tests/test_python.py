@@ -231,3 +231,12 @@ def test_a_keyword_argument_is_not_a_read_of_the_variable_of_the_same_name(setti
 )
 def test_bytes_around_the_edit_stay(before, after, settings):
     assert run_python(before, settings).migrated == after
+
+
+def test_text_after_the_last_expression_of_a_concatenation(settings):
+    """Found by the property test: '/metadata' after `+ t` could not be written."""
+    check(
+        f"requests.get('{H}/api/v1/' + p + '/task/' + t)\n",
+        f"requests.get('{H}/api/v2/projects/' + p + '/tasks/' + t + \"/metadata\")\n",
+        settings,
+    )

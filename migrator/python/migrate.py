@@ -272,7 +272,7 @@ class _Program:
 
     def render_edit(self, edit: Edit) -> ByteEdit:
         try:
-            text = render(edit.content, edit.context)
+            text = render(edit.content, edit.context, edit.side)
         except ValueError as exc:
             raise CannotRewrite(str(exc)) from None
         emptied = self.values.strings.get((edit.start, edit.end)) if not text else None

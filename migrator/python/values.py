@@ -263,10 +263,16 @@ def _environment_name(node: cst.CSTNode) -> str | None:
     return None
 
 
-def render(content: Content, context: str) -> str:
-    """Write ``content`` into a Python string literal of ``context`` (``py:<flags>:<quote>``)."""
+def render(content: Content, context: str, side: str = "") -> str:
+    """Write ``content`` into a Python string literal of ``context`` (``py:<flags>:<quote>``),
+    or, beside an expression of a ``+`` chain (``side``), as a string added to it."""
     if context == RAW:
         return "".join(str(item) for item in content)
+    if context == EXPRESSION and side:
+        if any(isinstance(item, Hole) for item in content):
+            raise ValueError("a value known only at run time cannot be added there")
+        literal = '"' + render(content, 'py::"') + '"'
+        return f" + {literal}" if side == "after" else f"{literal} + "
     if not context.startswith("py:"):
         raise ValueError("the URL is built from expressions there: no text can be inserted")
     _, flags, quote = context.split(":", 2)
