@@ -8,10 +8,12 @@ are never parsed; front ends are imported only when a file needs one.
 
 from __future__ import annotations
 
+import bisect
 import os
+import re
 import traceback
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from migrator import files
@@ -106,6 +108,8 @@ def migrate_source(path: str, data: bytes, kind: str, settings: Settings) -> Fil
         return FileResult(path, Outcome.UNCHANGED)
     bom = BOM if data.startswith(BOM) else b""
     body = data[len(bom) :]
+    if kind == "python" and settings.imported:
+        settings = replace(settings, module=Path(path).stem)
     try:
         if kind in HOSTS:
             fixes, findings = _migrate_host(kind, body, settings)
@@ -182,6 +186,77 @@ def _migrate_many(batch: list[Candidate], settings: Settings) -> list[FileResult
     return [migrate_source(c.path, c.data, c.kind, settings) for c in batch]
 
 
+_MODULE_ASSIGNMENT = re.compile(rb"^([A-Za-z_]\w*)\s*(?::[^=\n]*)?=(?!=)[^\n]*", re.MULTILINE)
+
+
+def _rewritten_constants(result: FileResult) -> set[bytes]:
+    """Module-level names of a migrated Python file whose assignment the migration changed."""
+    kept = {m.group() for m in _MODULE_ASSIGNMENT.finditer(result.migrated)}
+    return {m.group(1) for m in _MODULE_ASSIGNMENT.finditer(result.original) if m.group() not in kept}
+
+
+def _project_folder(path: Path) -> Path:
+    """The folder a module is imported from: above its top package, or its own folder."""
+    folder = path.parent
+    while (folder / "__init__.py").is_file() and folder.parent != folder:
+        folder = folder.parent
+    return folder
+
+
+def _importers(wanted: dict[Path, set[bytes]], todo: list[tuple[Path, bool]], max_size: int) -> set[tuple[str, str]]:
+    """Which (module, name) of ``wanted`` another Python file under the module's project folder imports."""
+    files = sorted(os.path.abspath(path) for path, _ in todo if path.suffix == ".py")
+    found: set[tuple[str, str]] = set()
+    for module_path, names in wanted.items():
+        module = module_path.stem
+        own = os.path.abspath(module_path)
+        folder = os.path.join(_project_folder(Path(own)), "")
+        # The files under the folder are a run of the sorted list.
+        for index in range(bisect.bisect_left(files, folder), len(files)):
+            name_of_file = files[index]
+            if not name_of_file.startswith(folder):
+                break
+            if name_of_file == own:
+                continue
+            try:
+                text = Path(name_of_file).read_bytes()[:max_size]
+            except OSError:
+                continue
+            if module.encode() not in text:
+                continue
+            for name in names:
+                imports = rb"\bfrom\s+[\w.]*\b" + module.encode() + rb"\s+import\s*\(?[\w\s,]*\b" + name + rb"\b"
+                if re.search(imports, text) or re.search(rb"\b" + module.encode() + rb"\." + name + rb"\b", text):
+                    found.add((module, name.decode()))
+    return found
+
+
+def _respect_importers(results: list[FileResult], todo: list[tuple[Path, bool]], settings: Settings) -> list[FileResult]:
+    """Migrate again, leaving the constant alone, a module whose rewritten constant another file imports.
+
+    Such a constant is not its module's alone to change: the other file's calls
+    are not seen, and would keep v1 paths after a v2 base. Only the files of the
+    module's own project folder are read for it, and only when a Python constant
+    was rewritten.
+    """
+    wanted: dict[Path, set[bytes]] = {}
+    for result in results:
+        if result.outcome is Outcome.CHANGED and result.path.endswith(".py"):
+            names = _rewritten_constants(result)
+            if names:
+                wanted[Path(result.path)] = names
+    imported = _importers(wanted, todo, settings.max_file_size) if wanted else set()
+    if not imported:
+        return results
+    again = replace(settings, imported=frozenset(imported))
+    return [
+        migrate_source(r.path, r.original, "python", again)
+        if r.outcome is Outcome.CHANGED and any(module == Path(r.path).stem for module, _ in imported)
+        else r
+        for r in results
+    ]
+
+
 def plan(paths: Iterable[Path]) -> list[tuple[Path, bool]]:
     """The files to look at, each with whether it was named on the command line."""
     paths = list(paths)
@@ -230,4 +305,4 @@ def run(
                 results.extend(done)
                 if progress:
                     progress(len(batch))
-    return sorted(results, key=lambda r: r.path)
+    return sorted(_respect_importers(results, todo, settings), key=lambda r: r.path)

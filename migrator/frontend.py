@@ -80,9 +80,9 @@ class Rewrite(Protocol):
 def settle_shared_variables(
     rewrites: Sequence[Rewrite],
     settings: Settings,
-    uses_outside: Callable[[str, list[tuple[int, int]]], tuple[int | None, int | None]],
+    uses_outside: Callable[[str, list[tuple[int, int]]], tuple[str | None, str | None]],
     rewrite_call_only: Callable[[Rewrite, str], bool],
-    report_left: Callable[[Rewrite, str, int], None],
+    report_left: Callable[[Rewrite, str, str], None],
 ) -> list[Rewrite]:
     """Decide, per variable holding a v1 base, whether its assignment changes; the rewrites that stay.
 
@@ -90,8 +90,8 @@ def settle_shared_variables(
     that uses it is rewritten on its own (the variable keeps its v1 value and
     the call strips it), and a call that cannot be is reported and left. With
     --unsafe-fixes, a variable that something else uses too (an echo, a print)
-    is changed, as an unsafe fix. ``uses_outside`` gives the line of a use by a
-    call that does not migrate, and of any other use.
+    is changed, as an unsafe fix. ``uses_outside`` says where ("line 4") a call
+    that does not migrate uses the variable, and where anything else does.
     """
     active = list(rewrites)
     settled: set[str] = set()
@@ -104,7 +104,7 @@ def settle_shared_variables(
             blocked, other = uses_outside(variable, migrating)
             if blocked is None and (other is None or settings.unsafe_fixes):
                 for rewrite in users if other is not None else []:
-                    rewrite.unsafe_reason = f"it changes {variable}, which line {other} uses too"
+                    rewrite.unsafe_reason = f"it changes {variable}, which {other} uses too"
                 settled.add(variable)
                 continue
             for rewrite in users:
@@ -116,8 +116,8 @@ def settle_shared_variables(
     return active
 
 
-def shared_variable_message(rule: Rule, variable: str, line: int) -> str:
+def shared_variable_message(rule: Rule, variable: str, where: str) -> str:
     return (
-        f"{rule.title}: the v1 base in {variable} is also used on line {line}, "
+        f"{rule.title}: the v1 base in {variable} is also used by {where}, "
         "and the call cannot be rewritten without changing it: migrate by hand"
     )

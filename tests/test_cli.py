@@ -132,3 +132,22 @@ def test_diff_is_coloured_on_a_terminal(tmp_path):
     os.close(leader)
     assert b"\x1b[32m+" + V2.encode().rstrip() in output.replace(b"\r\n", b"\n")
     assert b"\x1b[31m-" in output
+
+
+def test_a_constant_another_module_imports_stays_and_the_calls_strip_it(tmp_path):
+    (tmp_path / "config.py").write_text(
+        'import requests\n\nAPI = "https://acme.datamimic.io/api/v1"\n\n\ndef info(p):\n    return requests.get(f"{API}/{p}/info")\n'
+    )
+    (tmp_path / "jobs.py").write_text("from settings.config import (\n    API,\n)\n")
+    assert cli(".", cwd=tmp_path).returncode == 1
+    assert 'API = "https://acme.datamimic.io/api/v1"' in (tmp_path / "config.py").read_text()
+    assert "{API.removesuffix('/api/v1')}/api/v2/projects/{p}" in (tmp_path / "config.py").read_text()
+
+
+def test_a_constant_no_other_module_imports_is_rewritten(tmp_path):
+    (tmp_path / "config.py").write_text(
+        'import requests\n\nAPI = "https://acme.datamimic.io/api/v1"\n\n\ndef info(p):\n    return requests.get(f"{API}/{p}/info")\n'
+    )
+    (tmp_path / "jobs.py").write_text("import config\n\nprint(config.OTHER)\n")
+    cli(".", cwd=tmp_path)
+    assert 'API = "https://acme.datamimic.io/api/v2"' in (tmp_path / "config.py").read_text()

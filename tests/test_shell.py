@@ -157,7 +157,7 @@ def test_base_variable_shared_through_another_variable(settings):
     source = f"API={H}/api/v1\nURL=\"$API/$P\"\necho \"$API\"\ncurl \"$URL/info\"\n"
     result = run_shell(source, settings)
     assert statuses(result) == [("DM112", "review")]
-    assert "also used on line 3" in result.findings[0].message
+    assert "also used by line 3" in result.findings[0].message
 
 
 @pytest.mark.parametrize("value", ["https://a.datamimic.io/api/v1", "https://a.datamimic.io/api/v1/"])

@@ -670,8 +670,8 @@ class _Program:
     def settle_shared_variables(self) -> list[Fix]:
         """Rewrite a constant's v1 base where every use migrates; elsewhere the calls alone."""
 
-        def report_left(work: _Rewrite, variable: str, line: int) -> None:
-            self.report(work.rule.id, Status.REVIEW, work.call.node, frontend.shared_variable_message(work.rule, variable, line))
+        def report_left(work: _Rewrite, variable: str, where: str) -> None:
+            self.report(work.rule.id, Status.REVIEW, work.call.node, frontend.shared_variable_message(work.rule, variable, where))
 
         active = frontend.settle_shared_variables(
             self.rewrites, self.settings, self.uses_outside, self.rewrite_call_only, report_left
@@ -715,16 +715,19 @@ class _Program:
         work.url_edits.append(Edit(anchor.span[0], anchor.span[1], (text,), RAW))
         return True
 
-    def uses_outside(self, variable: str, migrating: list[tuple[int, int]]) -> tuple[int | None, int | None]:
-        """The line of a use of ``variable`` in a call that does not migrate, and of any other use."""
+    def uses_outside(self, variable: str, migrating: list[tuple[int, int]]) -> tuple[str | None, str | None]:
+        """Where ``variable`` is used by a call that does not migrate, and where by anything else
+        (another module of the run that imports it counts)."""
         other = None
+        if (self.settings.module, variable) in self.settings.imported and variable in self.tree.module_scope.assignments:
+            other = "another module that imports it"
         for use in self.tree.names.get(variable, []):
             if _is_keyword(use, self.tree):
                 continue
             start = self.tree.span(use)[0]
             if any(a <= start < b for a, b in migrating) or _is_assignment_target(use, self.tree):
                 continue
-            line = self.tree.line_column(use)[0]
+            line = f"line {self.tree.line_column(use)[0]}"
             if any(a <= start < b for (a, b), ok in self.classified_urls if not ok):
                 return line, None
             other = other or line

@@ -34,6 +34,7 @@ from migrator.shell.words import (
 )
 from migrator.urls import Content, Edit, Flat, Hole, Literal, Piece, UrlMatch, collapse
 
+NEWLINE = b"\n"
 _SIMPLE_EXPANSION_BEFORE = re.compile(rb"(?<![\\$])\$[A-Za-z_][A-Za-z0-9_]*$")
 
 
@@ -378,8 +379,8 @@ class _Script:
     def settle_shared_variables(self) -> list[Fix]:
         """Rewrite a variable's v1 base where every use migrates; elsewhere the calls alone."""
 
-        def report_left(work: _Rewrite, variable: str, line: int) -> None:
-            self.report(work.rule.id, Status.REVIEW, work.call.node, frontend.shared_variable_message(work.rule, f"${variable}", line))
+        def report_left(work: _Rewrite, variable: str, where: str) -> None:
+            self.report(work.rule.id, Status.REVIEW, work.call.node, frontend.shared_variable_message(work.rule, f"${variable}", where))
 
         active = frontend.settle_shared_variables(
             self.rewrites, self.settings, self.uses_outside, self.rewrite_call_only, report_left
@@ -419,10 +420,14 @@ class _Script:
         work.url_edits.append(Edit(anchor.span[0], anchor.span[1], tuple(content), anchor.context))
         return True
 
-    def uses_outside(self, variable: str, migrating: list[tuple[int, int]]) -> tuple[int | None, int | None]:
-        """The line where ``variable`` is used by a call that does not migrate, and where by anything else."""
+    def uses_outside(self, variable: str, migrating: list[tuple[int, int]]) -> tuple[str | None, str | None]:
+        """Where ``variable`` is used by a call that does not migrate, and where by anything else."""
         blocked, other = self.offsets_outside(variable, migrating)
-        return tuple(None if at is None else self.source.count(b"\n", 0, at) + 1 for at in (blocked, other))  # type: ignore[return-value]
+
+        def where(at: int | None) -> str | None:
+            return None if at is None else f"line {self.source.count(NEWLINE, 0, at) + 1}"
+
+        return where(blocked), where(other)
 
     def offsets_outside(self, variable: str, migrating: list[tuple[int, int]], depth: int = 0) -> tuple[int | None, int | None]:
         # An exported variable is read by every program the script starts: a use we cannot see.
