@@ -8,9 +8,7 @@ are never parsed; front ends are imported only when a file needs one.
 
 from __future__ import annotations
 
-import bisect
 import os
-import re
 import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
@@ -29,6 +27,10 @@ from migrator.edits import (
 from migrator.findings import FileResult, Finding, Outcome, Status
 
 BOM = b"\xef\xbb\xbf"
+# Files that carry code of another kind inside them (migrator/hosts/).
+HOSTS = {"markdown", "ci", "dockerfile", "makefile", "notebook"}
+# Kinds where a "# TODO" line would not be a comment (a notebook's lines are JSON).
+UNCOMMENTABLE = {"notebook"}
 # Below this many candidate files, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 16
 
@@ -50,42 +52,10 @@ def _front_end(kind: str) -> Callable:
     raise ValueError(f"no front end for {kind}")
 
 
-HOSTS = {"markdown", "ci", "dockerfile", "makefile", "notebook"}
-# Kinds where a "# TODO" line would not be a comment (a notebook's lines are JSON).
-UNCOMMENTABLE = {"notebook"}
-
-
-def _host_regions(kind: str, body: bytes) -> list:
-    from migrator.hosts import ciyaml, dockerfile, makefile, markdown, notebook
-
-    module = {"markdown": markdown, "ci": ciyaml, "dockerfile": dockerfile, "makefile": makefile, "notebook": notebook}
-    return module[kind].regions(body)
-
-
 def _migrate_host(kind: str, body: bytes, settings: Settings) -> tuple[list[Fix], list[Finding]]:
-    """Migrate the code embedded in a host file, region by region, as edits of the host."""
-    from migrator.hosts.regions import translate
+    from migrator.hosts import migrate_host
 
-    fixes: list[Fix] = []
-    findings: list[Finding] = []
-    for region in _host_regions(kind, body):
-        code = bytes(region.text)
-        if not is_candidate(code, settings):
-            continue
-        if region.skipped:
-            if settings.enabled("DM003"):
-                findings.append(Finding("DM003", Status.REVIEW, region.first_line, 1, region.skipped))
-            continue
-        try:
-            region_fixes, region_findings = _front_end(region.kind)(code, settings)
-        except _parse_errors(region.kind) as exc:
-            # Docs hold sketches as well as scripts: a block that does not parse is shown, not fatal.
-            message = f"this {region.kind} code does not parse ({exc}): left as it is"
-            region_fixes, region_findings = [], [Finding("DM001", Status.REVIEW, 1, 1, message)]
-        more_fixes, more_findings = translate(region, body, region_fixes, region_findings)
-        fixes.extend(more_fixes)
-        findings.extend(more_findings)
-    return fixes, findings
+    return migrate_host(kind, body, settings, _front_end, _parse_errors)
 
 
 def _parse_errors(kind: str) -> tuple[type[Exception], ...]:
@@ -186,51 +156,6 @@ def _migrate_many(batch: list[Candidate], settings: Settings) -> list[FileResult
     return [migrate_source(c.path, c.data, c.kind, settings) for c in batch]
 
 
-_MODULE_ASSIGNMENT = re.compile(rb"^([A-Za-z_]\w*)\s*(?::[^=\n]*)?=(?!=)[^\n]*", re.MULTILINE)
-
-
-def _rewritten_constants(result: FileResult) -> set[bytes]:
-    """Module-level names of a migrated Python file whose assignment the migration changed."""
-    kept = {m.group() for m in _MODULE_ASSIGNMENT.finditer(result.migrated)}
-    return {m.group(1) for m in _MODULE_ASSIGNMENT.finditer(result.original) if m.group() not in kept}
-
-
-def _project_folder(path: Path) -> Path:
-    """The folder a module is imported from: above its top package, or its own folder."""
-    folder = path.parent
-    while (folder / "__init__.py").is_file() and folder.parent != folder:
-        folder = folder.parent
-    return folder
-
-
-def _importers(wanted: dict[Path, set[bytes]], todo: list[tuple[Path, bool]], max_size: int) -> set[tuple[str, str]]:
-    """Which (module, name) of ``wanted`` another Python file under the module's project folder imports."""
-    files = sorted(os.path.abspath(path) for path, _ in todo if path.suffix == ".py")
-    found: set[tuple[str, str]] = set()
-    for module_path, names in wanted.items():
-        module = module_path.stem
-        own = os.path.abspath(module_path)
-        folder = os.path.join(_project_folder(Path(own)), "")
-        # The files under the folder are a run of the sorted list.
-        for index in range(bisect.bisect_left(files, folder), len(files)):
-            name_of_file = files[index]
-            if not name_of_file.startswith(folder):
-                break
-            if name_of_file == own:
-                continue
-            try:
-                text = Path(name_of_file).read_bytes()[:max_size]
-            except OSError:
-                continue
-            if module.encode() not in text:
-                continue
-            for name in names:
-                imports = rb"\bfrom\s+[\w.]*\b" + module.encode() + rb"\s+import\s*\(?[\w\s,]*\b" + name + rb"\b"
-                if re.search(imports, text) or re.search(rb"\b" + module.encode() + rb"\." + name + rb"\b", text):
-                    found.add((module, name.decode()))
-    return found
-
-
 def _respect_importers(results: list[FileResult], todo: list[tuple[Path, bool]], settings: Settings) -> list[FileResult]:
     """Migrate again, leaving the constant alone, a module whose rewritten constant another file imports.
 
@@ -239,13 +164,9 @@ def _respect_importers(results: list[FileResult], todo: list[tuple[Path, bool]],
     module's own project folder are read for it, and only when a Python constant
     was rewritten.
     """
-    wanted: dict[Path, set[bytes]] = {}
-    for result in results:
-        if result.outcome is Outcome.CHANGED and result.path.endswith(".py"):
-            names = _rewritten_constants(result)
-            if names:
-                wanted[Path(result.path)] = names
-    imported = _importers(wanted, todo, settings.max_file_size) if wanted else set()
+    from migrator.python.importers import imported_elsewhere
+
+    imported = imported_elsewhere(results, [path for path, _ in todo], settings.max_file_size)
     if not imported:
         return results
     again = replace(settings, imported=frozenset(imported))

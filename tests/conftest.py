@@ -44,9 +44,9 @@ def run_python(source: str | bytes, settings: Settings, **changes: object) -> Fi
 def unparsable(text: str, kind: str) -> int:
     """How many pieces of code do not parse: the file itself, or the regions of a host file."""
     if kind in HOSTS:
-        from migrator.engine import _host_regions  # noqa: PLC2701 - the regions are what must parse
+        from migrator.hosts import code_regions
 
-        regions = [r for r in _host_regions(kind, text.encode()) if b"api/v" in r.text]
+        regions = [r for r in code_regions(kind, text.encode()) if b"api/v" in r.text]
         return sum(unparsable(bytes(r.text).decode(), r.kind) for r in regions)
     if kind == "python":
         try:
