@@ -51,6 +51,7 @@ def cli(*args: str) -> subprocess.CompletedProcess[str]:
 VERIFIED = [
     *sorted((SAMPLES / "shell").glob("*.sh")),
     SAMPLES / "python" / "report_tool.py",
+    SAMPLES / "python" / "httpx_tool.py",
 ]
 # Samples that keep v1 calls on purpose (reported for review) cannot behave the same.
 KEEP_V1 = {"review.sh"}

@@ -39,7 +39,8 @@ done
 exec "%(curl)s" --proxy "%(proxy)s" "$@"
 """
 
-_SITECUSTOMIZE = '''"""datamimic-migrate verify: send https:// URLs to the emulator as http:// (its proxy does the rest)."""
+_SITECUSTOMIZE = '''"""datamimic-migrate verify: send https:// URLs to the emulator as http:// (its proxy does the rest),
+for requests, httpx and urllib."""
 
 
 def _plain(url):
@@ -57,6 +58,22 @@ try:
         return _request(self, method, _plain(url), *args, **kwargs)
 
     requests.sessions.Session.request = request
+except ImportError:
+    pass
+
+try:
+    import httpx
+
+    def _send(original):
+        def send(self, request, *args, **kwargs):
+            if request.url.scheme == "https":
+                request.url = request.url.copy_with(scheme="http")
+            return original(self, request, *args, **kwargs)
+
+        return send
+
+    httpx.Client.send = _send(httpx.Client.send)
+    httpx.AsyncClient.send = _send(httpx.AsyncClient.send)
 except ImportError:
     pass
 
