@@ -101,7 +101,9 @@ def is_binary(data: bytes) -> bool:
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Replace ``path`` by ``data`` in one rename, keeping its mode."""
+    """Replace ``path`` by ``data`` in one rename, keeping its mode; a symbolic link stays
+    a link and its target is written."""
+    path = Path(os.path.realpath(path))
     mode = path.stat().st_mode
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:

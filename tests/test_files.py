@@ -132,3 +132,14 @@ def test_files_without_a_candidate_are_not_parsed(settings, monkeypatch):
 )
 def test_interpreter(head, kind):
     assert files.interpreter(head) == kind
+
+
+def test_a_symbolic_link_stays_a_link(tmp_path, settings):
+    target = tmp_path / "real.sh"
+    target.write_bytes(V1 + b"\n")
+    link = tmp_path / "link.sh"
+    link.symlink_to(target)
+    result = engine.migrate_path(link, settings, explicit=True)
+    files.write_atomic(link, result.migrated)
+    assert link.is_symlink()
+    assert target.read_bytes() == V2 + b"\n"
