@@ -151,3 +151,13 @@ def test_a_constant_no_other_module_imports_is_rewritten(tmp_path):
     (tmp_path / "jobs.py").write_text("import config\n\nprint(config.OTHER)\n")
     cli(".", cwd=tmp_path)
     assert 'API = "https://acme.datamimic.io/api/v2"' in (tmp_path / "config.py").read_text()
+
+
+def test_migrating_all_samples_twice_changes_nothing_the_second_time(tmp_path):
+    work = tmp_path / "samples"
+    shutil.copytree(SAMPLES, work)
+    first = cli("--jobs", "2", ".", cwd=work)
+    assert first.returncode == 1 and "files failed" not in first.stderr
+    second = cli("--jobs", "2", "--check", ".", cwd=work)
+    assert ", 0 would be changed" in second.stderr, second.stderr
+    assert "[fixable]" not in second.stdout
