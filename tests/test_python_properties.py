@@ -78,7 +78,7 @@ class Recorder:
 
 
 @given(programs())
-@hypothesis_settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@hypothesis_settings(max_examples=150, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_requested_url_is_the_mapped_v2_url(settings, example):
     method, v1_path, program = example
     out = migrated(program, settings, "python")
