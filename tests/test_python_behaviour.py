@@ -70,3 +70,13 @@ def test_migrated_read_gives_the_same_value(rule_id, body, settings):
     new = migrated(source, settings, "python")
     assert "/api/v2/" in new and new != source
     assert run(source, rule_id) == run(new, rule_id)
+
+
+def test_get_with_a_default(settings):
+    source = (
+        'def read():\n    r = requests.get("https://acme.datamimic.io/api/v1/p1/files")\n'
+        '    return [f.get("name") for f in r.json().get("files", [])]\n'
+    )
+    new = migrated(source, settings, "python")
+    assert '["current_project_files_uri"]' in new
+    assert run(source, "DM101") == run(new, "DM101")

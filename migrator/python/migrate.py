@@ -770,7 +770,8 @@ def _step(parent: cst.CSTNode | None, node: cst.CSTNode, tree: Tree) -> Step | N
                 return Index(-int(number.value) if negative else int(number.value))
     if isinstance(parent, cst.Attribute) and parent.value is node and parent.attr.value == "get":
         call = tree.parent.get(parent)
-        if isinstance(call, cst.Call) and len(call.args) == 1:
+        # .get("files") and .get("files", []): the v2 response has the key, so the default does not matter.
+        if isinstance(call, cst.Call) and len(call.args) in (1, 2) and call.args[0].keyword is None:
             key = _static(call.args[0].value)
             if key is not None:
                 return Field(key)
