@@ -4,6 +4,7 @@ the findings they report, and the fix of a call that migrates."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Protocol
 
 from migrator.config import Settings
@@ -11,7 +12,7 @@ from migrator.edits import ByteEdit, Fix
 from migrator.findings import Finding, Status
 from migrator.matching import Mapped, Possible
 from migrator.ruletable import Rule
-from migrator.urls import Content, Edit, plan_url_rewrite
+from migrator.urls import Content, Edit, UrlMatch, Via, plan_url_rewrite
 
 # (line, column, last line) of a call, 1-based
 Position = tuple[int, int, int]
@@ -114,6 +115,36 @@ def settle_shared_variables(
             changed = True
             break
     return active
+
+
+@dataclass(frozen=True)
+class BaseStrip:
+    """How a call can strip a variable's v1 base itself instead of changing the variable."""
+
+    anchor: Via  # the expansion of the variable in the call, to be written anew
+    tail: str  # how the variable's value ends: the v1 base, with its "/" if it has one
+    new_base: str  # what follows the stripped value: the v2 base, with the same "/"
+    after: Content  # text the plan inserts right after the expansion, to join the new one
+    rest: list[Edit]  # the URL edits that stay as planned
+
+
+def base_strip(url_edits: list[Edit], match: UrlMatch, variable: str, settings: Settings) -> BaseStrip | None:
+    """The call-only rewrite of a variable's v1 base, or None when the call cannot strip it:
+    it must expand the variable directly, and the value must end with the base."""
+    inside = [e for e in url_edits if any(v.name.split(".")[-1] == variable for v in e.via)]
+    if any(len(e.via) != 1 for e in inside):
+        return None
+    anchor = inside[0].via[0]
+    flat = match.flat
+    spans = [k for k, (piece_index, _) in enumerate(flat.where) if anchor in flat.pieces[piece_index].via]
+    v1_base = settings.table.v1_base
+    tail = flat.text[match.base_start : spans[-1] + 1] if spans else ""
+    if tail not in (v1_base, v1_base + "/"):
+        return None
+    after = [e for e in url_edits if e.start == e.end == anchor.span[1] and not e.via]
+    rest = [e for e in url_edits if e not in inside and e not in after]
+    content = tuple(item for edit in after for item in edit.content)
+    return BaseStrip(anchor, tail, settings.table.v2_base + tail[len(v1_base) :], content, rest)
 
 
 def shared_variable_message(rule: Rule, variable: str, where: str) -> str:

@@ -195,13 +195,17 @@ class _Program:
         spans = [self.tree.span(call.url)]
         if call.node in self.base_url_spans:
             spans.append(self.base_url_spans[call.node])
+        self.handle(found, call.node, spans, lambda mapped: self.rewrite(call, mapped, spans))
+
+    def handle(self, found: Possible | Unknown | Mapped, node: cst.Call, spans: list[tuple[int, int]], rewrite) -> None:
+        """Report a possible or unmapped call, or rewrite a mapped one; remember the URLs of
+        calls that do not migrate (a variable they share cannot change)."""
         if isinstance(found, Possible):
-            self.report("DM000", Status.POSSIBLE, call.node, frontend.possible_message(found))
+            self.report("DM000", Status.POSSIBLE, node, frontend.possible_message(found))
         elif isinstance(found, Unknown):
-            self.report("DM100", Status.UNMAPPED, call.node, found.message)
-        elif self.settings.enabled(found.rule.id):
-            if self.rewrite(call, found, spans):
-                return
+            self.report("DM100", Status.UNMAPPED, node, found.message)
+        elif self.settings.enabled(found.rule.id) and rewrite(found):
+            return
         self.classified_urls.extend((span, False) for span in spans)
 
     def visit_subprocess(self, node: cst.Call) -> None:
@@ -220,16 +224,9 @@ class _Program:
         for url in curl.urls:
             call = HttpCall(node, curl.method, url.node, {}, None)  # type: ignore[arg-type]
             found = classify(Flat.of(url.pieces), curl.method, self.settings, scope.names())
-            span = self.tree.span(url.node)
-            if isinstance(found, Possible):
-                self.report("DM000", Status.POSSIBLE, node, frontend.possible_message(found))
-            elif isinstance(found, Unknown):
-                self.report("DM100", Status.UNMAPPED, node, found.message)
-            elif found is not None and self.settings.enabled(found.rule.id):
-                if self.rewrite_subprocess(call, found, span):
-                    continue
             if found is not None:
-                self.classified_urls.append((span, False))
+                span = self.tree.span(url.node)
+                self.handle(found, node, [span], lambda mapped: self.rewrite_subprocess(call, mapped, span))
 
     def rewrite_subprocess(self, call: HttpCall, mapped: Mapped, span: tuple[int, int]) -> bool:
         rule = mapped.rule
@@ -690,29 +687,19 @@ class _Program:
         ``f"{API}/{p}/files"`` -> ``f"{API.removesuffix('/api/v1')}/api/v2/projects/{p}/files_uri"``,
         ``API + "/" + p`` -> ``API.removesuffix("/api/v1") + "/api/v2/projects/" + p``.
         """
-        inside = [e for e in work.url_edits if any(v.name.split(".")[-1] == variable for v in e.via)]
-        if any(len(e.via) != 1 for e in inside):
+        strip = frontend.base_strip(work.url_edits, work.match, variable, self.settings)
+        if strip is None or not all(isinstance(item, str) for item in strip.after):
             return False
-        anchor = inside[0].via[0]
-        flat = work.match.flat
-        spans = [k for k, (piece_index, _) in enumerate(flat.where) if anchor in flat.pieces[piece_index].via]
-        v1_base, v2_base = self.settings.table.v1_base, self.settings.table.v2_base
-        tail = flat.text[work.match.base_start : spans[-1] + 1] if spans else ""
-        if tail not in (v1_base, v1_base + "/"):
-            return False
-        after = [e for e in work.url_edits if e.start == e.end == anchor.span[1] and not e.via]
-        added = v2_base + tail[len(v1_base) :] + "".join(str(x) for e in after for x in e.content if isinstance(x, str))
+        anchor = strip.anchor
+        added = strip.new_base + "".join(strip.after)  # type: ignore[arg-type]
         if anchor.context == EXPRESSION:
-            text = f'{anchor.source}.removesuffix("{tail}") + "{added}"'
+            text = f'{anchor.source}.removesuffix("{strip.tail}") + "{added}"'
         elif anchor.context.startswith("py:") and "f" in anchor.context.split(":")[1]:
             quote = "'" if '"' in anchor.context.split(":", 2)[2] else '"'
-            text = f"{{{anchor.source}.removesuffix({quote}{tail}{quote})}}{added}"
+            text = f"{{{anchor.source}.removesuffix({quote}{strip.tail}{quote})}}{added}"
         else:
             return False
-        if any(not isinstance(x, str) for e in after for x in e.content):
-            return False
-        work.url_edits = [e for e in work.url_edits if e not in inside and e not in after]
-        work.url_edits.append(Edit(anchor.span[0], anchor.span[1], (text,), RAW))
+        work.url_edits = [*strip.rest, Edit(anchor.span[0], anchor.span[1], (text,), RAW)]
         return True
 
     def uses_outside(self, variable: str, migrating: list[tuple[int, int]]) -> tuple[str | None, str | None]:

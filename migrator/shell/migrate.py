@@ -168,11 +168,13 @@ class _Script:
             return ""
         return "&".join(Flat.of(arg.pieces).text for _, arg in call.data)
 
+    def whole_word(self, start: int, end: int) -> bool:
+        """Whether [start, end) is a whole word of the script (text in a bare word is escaped, not quoted)."""
+        return _ends_word(self.source[start - 1 : start]) and _ends_word(self.source[end : end + 1])
+
     def render_edit(self, edit: Edit) -> ByteEdit:
-        source = self.source
-        whole_word = _ends_word(source[edit.start - 1 : edit.start]) and _ends_word(source[edit.end : edit.end + 1])
         try:
-            new = render(edit.content, edit.context, whole_word)
+            new = render(edit.content, edit.context, self.whole_word(edit.start, edit.end))
         except ValueError as exc:
             raise CannotRewrite(str(exc)) from None
         start, end = edit.start, edit.end
@@ -314,13 +316,8 @@ class _Script:
                 continue
             transform = self.settings.table.transforms[mapped.mapping.transform].jq if mapped.mapping.transform else None
             new = jq.rewrite(literal.text, parsed, mapped, transform)
-            whole = literal.context != "bare" or (
-                _ends_word(self.source[literal.offsets[0] - 1 : literal.offsets[0]])
-                and _ends_word(self.source[literal.offsets[-1] : literal.offsets[-1] + 1])
-            )
-            work.byte_edits.append(
-                ByteEdit(literal.offsets[0], literal.offsets[-1], render((new,), literal.context, whole).encode())
-            )
+            start, end = literal.offsets[0], literal.offsets[-1]
+            work.byte_edits.append(ByteEdit(start, end, render((new,), literal.context, self.whole_word(start, end)).encode()))
         return unreadable
 
     def report_read(self, rule: Rule, reader: Node, problem: str) -> int:
@@ -399,25 +396,13 @@ class _Script:
         Possible when the call expands the variable directly and its value ends
         with the base (and an optional "/").
         """
-        inside = [e for e in work.url_edits if any(v.name == variable for v in e.via)]
-        if any(len(e.via) != 1 for e in inside):
+        strip = frontend.base_strip(work.url_edits, work.match, variable, self.settings)
+        if strip is None:
             return False
-        anchor = inside[0].via[0]
-        flat = work.match.flat
-        spans = [k for k, (piece_index, _) in enumerate(flat.where) if anchor in flat.pieces[piece_index].via]
-        v1_base = self.settings.table.v1_base
-        tail = flat.text[work.match.base_start : spans[-1] + 1] if spans else ""
-        if tail not in (v1_base, v1_base + "/"):
-            return False
-        strip = Hole(f"${{{variable}%{tail}}}", anchor.span, anchor.context)
-        new_base = self.settings.table.v2_base + tail[len(v1_base) :]
         # Text inserted right after "$API" joins the new expansion (so "$API" is not braced twice).
-        after = [e for e in work.url_edits if e.start == e.end == anchor.span[1] and not e.via]
-        content: list[str | Hole] = [strip, new_base]
-        for edit in after:
-            content.extend(edit.content)
-        work.url_edits = [e for e in work.url_edits if e not in inside and e not in after]
-        work.url_edits.append(Edit(anchor.span[0], anchor.span[1], tuple(content), anchor.context))
+        expansion = Hole(f"${{{variable}%{strip.tail}}}", strip.anchor.span, strip.anchor.context)
+        content = (expansion, strip.new_base, *strip.after)
+        work.url_edits = [*strip.rest, Edit(strip.anchor.span[0], strip.anchor.span[1], content, strip.anchor.context)]
         return True
 
     def uses_outside(self, variable: str, migrating: list[tuple[int, int]]) -> tuple[str | None, str | None]:
