@@ -17,7 +17,6 @@ from pathlib import Path
 from migrator import files
 from migrator.config import Settings
 from migrator.edits import (
-    Fix,
     annotations,
     apply,
     ignored_lines,
@@ -52,12 +51,6 @@ def _front_end(kind: str) -> Callable:
     raise ValueError(f"no front end for {kind}")
 
 
-def _migrate_host(kind: str, body: bytes, settings: Settings) -> tuple[list[Fix], list[Finding]]:
-    from migrator.hosts import migrate_host
-
-    return migrate_host(kind, body, settings, _front_end, _parse_errors)
-
-
 def _parse_errors(kind: str) -> tuple[type[Exception], ...]:
     if kind == "python":
         from migrator.python.tree import ParseError as PythonParseError
@@ -82,7 +75,9 @@ def migrate_source(path: str, data: bytes, kind: str, settings: Settings) -> Fil
         settings = replace(settings, module=Path(path).stem)
     try:
         if kind in HOSTS:
-            fixes, findings = _migrate_host(kind, body, settings)
+            from migrator.hosts import migrate_host
+
+            fixes, findings = migrate_host(kind, body, settings, _front_end, _parse_errors)
         else:
             fixes, findings = _front_end(kind)(body, settings)
     except _parse_errors(kind) as exc:
@@ -201,12 +196,11 @@ def run(
     for path, explicit in todo:
         found = read(path, settings, explicit)
         if isinstance(found, Candidate):
-            candidates.append(found)
-        elif found is not None:
+            candidates.append(found)  # counted when parsed
+            continue
+        if found is not None:
             results.append(found)
-            if progress:
-                progress(1)
-        elif progress:
+        if progress:
             progress(1)
     jobs = jobs or os.cpu_count() or 1
     if jobs == 1 or len(candidates) < PARALLEL_THRESHOLD:
