@@ -304,7 +304,7 @@ def verify_command(scripts: tuple[Path, ...], timeout: float, rules_file: Path |
         if migrated.outcome == "failed":
             results.append(migrated)
             continue
-        results.append(verify(script, kind, data, migrated.migrated or data, settings.table, timeout))
+        results.append(verify(script, kind, data, migrated.migrated or data, settings.table, timeout, settings.instances))
     out = click.get_text_stream("stdout")
     _print_findings(results, out, written=False)
     differ = sum(1 for r in results if any(f.status == "review" for f in r.findings))

@@ -3,7 +3,8 @@
 Request and response shapes, defaults and status codes follow the migration
 guide: 401 without a bearer token, 404 for an unknown file or task, 409 when a
 created file exists, logs' ``encode`` defaulting to false in v1 and true in v2.
-Every request is recorded. It also answers requests sent to it as an HTTP
+Every request is recorded, with the body it was answered. Serving v2 only, it answers
+v1 paths 404, as DATAMIMIC will once v1 is removed. It also answers requests sent to it as an HTTP
 proxy (absolute URLs), so scripts with a literal ``http://`` host reach it too.
 It listens on 127.0.0.1 only.
 """
@@ -37,6 +38,14 @@ class Recorded:
     json: object = None
     form: tuple[tuple[str, str], ...] = ()  # field -> value, or "@filename" for a file
     status: int = 0
+    answer: bytes = field(default=b"", compare=False, repr=False)  # the body the emulator sent back
+    host: str = field(default="", compare=False)  # the host the script addressed
+
+    def datamimic(self, instances: tuple[str, ...] = ()) -> bool:
+        """Whether the script addressed DATAMIMIC: the emulator's own address (DATAMIMIC_URL),
+        a host that says so, or a configured instance. Other hosts stand for other services."""
+        host = self.host.lower()
+        return host.startswith("127.0.0.1:") or "datamimic" in host or any(_host_of(i) == host for i in instances)
 
     def describe(self) -> str:
         query = "&".join(f"{k}={v}" for k, v in self.query)
@@ -61,11 +70,11 @@ class Project:
         default_factory=lambda: {"customers.json": b'[{"id": 1}]\n', "report.csv": b"id\n1\n"}
     )
 
-    def task(self, version: str) -> dict:
+    def task(self, version: str, project_id: str = PROJECT) -> dict:
         task = {
             "id": 123,
             "task_id": TASK,
-            "project_id": PROJECT,
+            "project_id": project_id,
             "status": "SUCCESS",
             "datamimic_status": "SUCCESS",
             "name": "data_generation_task",
@@ -83,7 +92,11 @@ class Project:
 class Emulator:
     """The server: ``with Emulator() as api: ... api.url ... api.requests``."""
 
-    def __init__(self) -> None:
+    def __init__(self, versions: tuple[str, ...] = ("v1", "v2"), instances: tuple[str, ...] = ()) -> None:
+        # The API versions DATAMIMIC's hosts serve (v2 alone, once v1 is removed); other
+        # services' hosts are answered alike in every run.
+        self.versions = versions
+        self.instances = instances
         self.project = Project()
         self.requests: list[Recorded] = []
         self._lock = threading.Lock()
@@ -112,6 +125,10 @@ class Emulator:
     def record(self, request: Recorded) -> None:
         with self._lock:
             self.requests.append(request)
+
+
+def _host_of(url: str) -> str:
+    return urlsplit(url if "://" in url else f"//{url}").netloc.lower()
 
 
 _ROUTES: list[tuple[str, str, re.Pattern[str], str]] = []
@@ -155,6 +172,7 @@ class _Handler(BaseHTTPRequestHandler):
             tuple(parse_qsl(parts.query, keep_blank_values=True)),
             self.json_body,
             tuple([*self.form.items(), *((k, "@" + name) for k, (name, _) in self.uploads.items())]),
+            host=parts.netloc or self.headers.get("Host", ""),
         )
         self.handle_api(path)
 
@@ -183,7 +201,7 @@ class _Handler(BaseHTTPRequestHandler):
     def send(self, status: int, body: object, kind: str = "application/json") -> int:
         data = body if isinstance(body, bytes) else (json.dumps(body) if kind == "application/json" else str(body)).encode()
         # Recorded before the answer leaves, so a client that has its answer finds its request recorded.
-        self.owner.record(Recorded(**{**self.recorded.__dict__, "status": status}))
+        self.owner.record(Recorded(**{**self.recorded.__dict__, "status": status, "answer": data}))
         self.send_response(status)
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(data)))
@@ -197,10 +215,12 @@ class _Handler(BaseHTTPRequestHandler):
             return self.send(401, {"detail": "Not authenticated"})
         for version, method, pattern, name in _ROUTES:
             match = pattern.match(path)
+            if match and method == self.command and version not in self.owner.versions and self.recorded.datamimic(self.owner.instances):
+                return self.send(404, {"detail": f"Not found: API {version} is not served here"})
             if match and method == self.command:
                 params = match.groupdict()
-                if params.get("project_id", PROJECT) != PROJECT:
-                    return self.send(404, {"detail": "Project not found"})
+                # Any project id is the one project: scripts name theirs as their teams do.
+                self.project_id = params.get("project_id", PROJECT)
                 if "task_id" in params and params["task_id"] != TASK:
                     return self.send(404, {"detail": "Task not found"})
                 return getattr(self, name)(version, **{k: v for k, v in params.items() if k not in ("project_id", "task_id")})
@@ -217,12 +237,12 @@ class _Handler(BaseHTTPRequestHandler):
 
     @route("v1", "GET", "/api/v1/{project_id}/files")
     def list_v1(self, version: str) -> int:
-        files = [{"name": n, "extension": n.rsplit(".", 1)[-1], "uri": f"{PROJECT}/{n}"} for n in sorted(self.files)]
+        files = [{"name": n, "extension": n.rsplit(".", 1)[-1], "uri": f"{self.project_id}/{n}"} for n in sorted(self.files)]
         return self.send(200, {"files": files})
 
     @route("v2", "GET", "/api/v2/projects/{project_id}/files_uri")
     def list_v2(self, version: str) -> int:
-        return self.send(200, {"current_project_files_uri": [f"{PROJECT}/{n}" for n in sorted(self.files)],
+        return self.send(200, {"current_project_files_uri": [f"{self.project_id}/{n}" for n in sorted(self.files)],
                                "global_project_files_uri": {}})  # fmt: skip
 
     @route("v1", "POST", "/api/v1/{project_id}/files")
@@ -236,8 +256,8 @@ class _Handler(BaseHTTPRequestHandler):
             return self.send(409, {"detail": f"File '{name}' already exists"})
         self.files[name] = data
         if version == "v1":
-            return self.send(200, {"message": "Success", "location": f"{PROJECT}/{name}"})
-        return self.send(200, {"list_files_uri": [f"{PROJECT}/{name}"]})
+            return self.send(200, {"message": "Success", "location": f"{self.project_id}/{name}"})
+        return self.send(200, {"list_files_uri": [f"{self.project_id}/{name}"]})
 
     @route("v1", "PUT", "/api/v1/{project_id}/files")
     @route("v2", "PUT", "/api/v2/projects/{project_id}/files/{filename}")
@@ -250,7 +270,7 @@ class _Handler(BaseHTTPRequestHandler):
             return self.send(404, {"detail": f"File '{name}' not found"})
         self.files[name] = upload[1]
         if version == "v1":
-            return self.send(200, {"message": "File updated successfully", "location": f"{PROJECT}/{name}"})
+            return self.send(200, {"message": "File updated successfully", "location": f"{self.project_id}/{name}"})
         return self.send(200, {"message": f"File '{name}' updated successfully"})
 
     @route("v1", "PUT", "/api/v1/{project_id}/files/rename")
@@ -268,9 +288,9 @@ class _Handler(BaseHTTPRequestHandler):
             return self.send(404, {"detail": f"File '{old}' not found"})
         self.files[new] = self.files.pop(old)
         if version == "v1":
-            return self.send(200, {"message": f"Successfully renamed to {new}", "location": f"{PROJECT}/{new}"})
+            return self.send(200, {"message": f"Successfully renamed to {new}", "location": f"{self.project_id}/{new}"})
         message = f"File '{old}' renamed successfully to '{new}'"
-        return self.send(200, {"message": message, "location": f"{PROJECT}/{new}"})
+        return self.send(200, {"message": message, "location": f"{self.project_id}/{new}"})
 
     @route("v1", "GET", "/api/v1/{project_id}/files/{filename}")
     @route("v2", "GET", "/api/v2/projects/{project_id}/files/{filename}")
@@ -293,7 +313,7 @@ class _Handler(BaseHTTPRequestHandler):
     @route("v1", "GET", "/api/v1/{project_id}/task/{task_id}")
     @route("v2", "GET", "/api/v2/projects/{project_id}/tasks/{task_id}/metadata")
     def task(self, version: str) -> int:
-        return self.send(200, self.owner.project.task(version))
+        return self.send(200, self.owner.project.task(version, self.project_id))
 
     @route("v1", "GET", "/api/v1/{project_id}/task/{task_id}/log")
     @route("v2", "GET", "/api/v2/projects/{project_id}/tasks/{task_id}/logs")
@@ -332,7 +352,7 @@ class _Handler(BaseHTTPRequestHandler):
     @route("v1", "GET", "/api/v1/{project_id}/info")
     @route("v2", "GET", "/api/v2/projects/{project_id}")
     def info(self, version: str) -> int:
-        return self.send(200, {"identifier": PROJECT, "name": "demo-json", "type": "standard"})
+        return self.send(200, {"identifier": self.project_id, "name": "demo-json", "type": "standard"})
 
     @route("v1", "PUT", "/api/v1/{project_id}/git")
     @route("v2", "PUT", "/api/v2/projects/{project_id}/git")
