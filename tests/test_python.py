@@ -240,3 +240,58 @@ def test_text_after_the_last_expression_of_a_concatenation(settings):
         f"requests.get('{H}/api/v2/projects/' + p + '/tasks/' + t + \"/metadata\")\n",
         settings,
     )
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        pytest.param(
+            f'r = requests.get(f"{H}/api/v1/p1/files")\nfor f in r.json()["files"]:\n    print(f"- {{f[\'name\']}}")\n',
+            f'r = requests.get(f"{H}/api/v2/projects/p1/files_uri")\nfor f in r.json()["current_project_files_uri"]:\n    print(f"- {{f.split(\'/\', 1)[1]}}")\n',
+            id="transform-in-double-quoted-f-string",
+        ),
+        pytest.param(
+            f'd = requests.get(f"{H}/api/v1/p1/task/t1").json()\nprint(f"{{d[\'result\'][0][\'status\']}}")\n',
+            f'd = requests.get(f"{H}/api/v2/projects/p1/tasks/t1/metadata").json()\nprint(f"{{d[\'status\']}}")\n',
+            id="subscript-in-double-quoted-f-string",
+        ),
+        pytest.param(
+            f'd = requests.get(f"{H}/api/v1/p1/task/t1").json()\nprint(f\'{{d["result"][0]["status"]}}\')\n',
+            f'd = requests.get(f"{H}/api/v2/projects/p1/tasks/t1/metadata").json()\nprint(f\'{{d["status"]}}\')\n',
+            id="subscript-in-single-quoted-f-string",
+        ),
+        pytest.param(
+            f'requests.put(f"{H}/api/v1/p1/files/rename", json={{"old_name": d["name"], "new_name": "x"}})\n',
+            f'requests.put(f"{H}/api/v2/projects/p1/files/{{d[\'name\']}}/rename", json={{"new_filename": "x"}})\n',
+            id="path-value-with-quotes-into-an-f-string",
+        ),
+    ],
+)
+def test_text_written_into_f_string_braces_parses_on_python_3_11(before, after, settings):
+    """Before 3.12 an f-string's braces cannot hold its own quote: the rewrite uses the other one."""
+    check(before, after, settings)
+
+
+@pytest.mark.parametrize(
+    "prefix",
+    [
+        pytest.param("\x0c\n", id="form-feed-line"),
+        pytest.param("\x0c", id="form-feed-starting-a-line"),
+        pytest.param("x = 1 + \\\n    2\n\\\n", id="backslash-alone-on-a-line"),
+        pytest.param("if x:\n\ty = 1\n", id="tabs"),
+        pytest.param("s = '\U0001f600'\n", id="non-bmp"),
+        pytest.param("x = 1\r\n", id="crlf"),
+        pytest.param("x = '''a\\\nb'''\n", id="continuation-in-a-string"),
+    ],
+)
+def test_edits_land_on_the_original_bytes(prefix, settings):
+    """libcst writes some text back otherwise than it read it: edits are placed on the source's own bytes."""
+    before = prefix + f'DATAMIMIC = "{H}/api/v1"\nr = requests.get(f"{{DATAMIMIC}}/p1/task/t1/log")\n'
+    after = prefix + f'DATAMIMIC = "{H}/api/v2"\nr = requests.get(f"{{DATAMIMIC}}/projects/p1/tasks/t1/logs?encode=false")\n'
+    check(before, after, settings)
+
+
+def test_edits_in_a_file_with_lone_carriage_returns(settings):
+    before = f'import requests\rDATAMIMIC = "{H}/api/v1"\rr = requests.get(f"{{DATAMIMIC}}/p1/info")\r'
+    result = run_python(before, settings)
+    assert result.migrated.decode() == before.replace("api/v1", "api/v2").replace("/p1/info", "/projects/p1")

@@ -13,12 +13,12 @@ import libcst as cst
 
 from migrator import frontend
 from migrator.config import Settings
-from migrator.edits import ByteEdit, Fix
+from migrator.edits import ByteEdit, Fix, ignored_lines
 from migrator.findings import Finding, Status
 from migrator.frontend import CannotRewrite
 from migrator.matching import Mapped, Possible, Unknown, classify
 from migrator.python.tree import ParseError, Scope, Tree
-from migrator.python.values import EXPRESSION, RAW, Values, render
+from migrator.python.values import EXPRESSION, RAW, Values, render, requote, string_literal
 from migrator.responses import Access, Field, Index, MappedAccess, Step, map_access
 from migrator.ruletable import Rule
 from migrator.urls import (
@@ -281,7 +281,11 @@ class _Program:
 
     def byte_edit(self, start: int, end: int, text: str) -> ByteEdit:
         encoding = self.tree.module.encoding
-        return ByteEdit(self.tree.byte(start), self.tree.byte(end), text.encode(encoding, "surrogateescape"))
+        try:
+            first, last = self.tree.byte_range(start, end)
+        except ValueError as exc:
+            raise CannotRewrite(str(exc)) from None
+        return ByteEdit(first, last, text.encode(encoding, "surrogateescape"))
 
     def replace_node(self, node: cst.CSTNode, text: str) -> ByteEdit:
         start, end = self.tree.span(node)
@@ -655,7 +659,12 @@ class _Program:
         code = self.tree.code or ""
         root_start, root_end = self.tree.span(segment.root)
         end = self.tree.span(segment.steps[count - 1][1])[1] if count else root_end
-        text = "".join(f'["{s.name}"]' if isinstance(s, Field) else f"[{s.value}]" for s in steps)
+        avoid = self.tree.fstring_quotes(segment.root)
+        try:
+            text = "".join(f"[{string_literal(s.name, avoid)}]" if isinstance(s, Field) else f"[{s.value}]" for s in steps)
+            transform = requote(transform, avoid) if transform else None
+        except ValueError as exc:
+            raise CannotRewrite(str(exc)) from None
         if transform:
             return [self.byte_edit(root_start, end, transform.format(value=code[root_start:root_end] + text))]
         if code[root_end:end] == text:

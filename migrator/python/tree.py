@@ -10,6 +10,8 @@ single code-generation pass and a single visit.
 from __future__ import annotations
 
 import dataclasses
+import difflib
+import re
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -138,7 +140,7 @@ class Tree:
         self.names: dict[str, list[cst.Name]] = defaultdict(list)
         self.module_scope = Scope(self.module, "module", None)
         self._spans: dict[cst.CSTNode, tuple[int, int]] | None = None
-        self._byte_of: list[int] | None = None
+        self._align: _Alignment | None = None
         self._walk()
 
     # ------------------------------------------------------------ the walk
@@ -229,6 +231,17 @@ class Tree:
             current = current.parent
         return []
 
+    def fstring_quotes(self, node: cst.CSTNode) -> frozenset[str]:
+        """The quote characters of the f-strings whose braces hold ``node``: Pythons before 3.12
+        refuse those quotes (and backslashes) in there."""
+        quotes = set()
+        current: cst.CSTNode | None = node
+        while current is not None:
+            if isinstance(current, cst.FormattedString) and current is not node:
+                quotes.add(current.quote[0])
+            current = self.parent.get(current)
+        return frozenset(quotes)
+
     def class_named(self, name: str) -> Scope | None:
         for node, _ in self.module_scope.assignments.get(name, []):
             if isinstance(node, cst.ClassDef):
@@ -251,23 +264,104 @@ class Tree:
         return self.code[start:end]  # type: ignore[index]
 
     def byte(self, offset: int) -> int:
-        """The byte offset in the source of a character offset in the code."""
-        if self._byte_of is None:
-            self.span(self.module)
-            code = self.code or ""
-            if code.isascii() and len(code) == len(self.source):
-                self._byte_of = []
-            else:
-                encoding = self.module.encoding
-                table = [0]
-                for char in code:
-                    table.append(table[-1] + len(char.encode(encoding, "surrogateescape")))
-                self._byte_of = table
-        return self._byte_of[offset] if self._byte_of else offset
+        """The byte offset in the source of a character offset in the code (nearest, for positions)."""
+        text_offset = self._aligned(offset)
+        if text_offset is None:
+            text_offset = self._nearest(offset)
+        return self._to_byte(text_offset)
+
+    def byte_range(self, start: int, end: int) -> tuple[int, int]:
+        """The source bytes of code characters [start, end); ValueError when they are not
+        written in the source exactly as in the code (an edit there could lose bytes)."""
+        alignment = self._alignment()
+        for code_start, code_end, text_start in alignment.blocks:
+            if code_start <= start and end <= code_end:
+                return self._to_byte(text_start + start - code_start), self._to_byte(text_start + end - code_start)
+        raise ValueError("libcst does not write this part of the file back as it reads it")
 
     def line_column(self, node: cst.CSTNode) -> tuple[int, int, int]:
+        """1-based line and column of a node in the source, and its last line."""
         start, end = self.span(node)
-        code = self.code or ""
-        line = code.count("\n", 0, start) + 1
-        column = start - (code.rfind("\n", 0, start) + 1) + 1
-        return line, column, code.count("\n", 0, end) + 1
+        text = self._alignment().text
+        first = self._aligned(start)
+        first = self._nearest(start) if first is None else first
+        last = self._aligned(end)
+        last = self._nearest(end) if last is None else last
+        line = text.count("\n", 0, first) + 1
+        column = first - (text.rfind("\n", 0, first) + 1) + 1
+        return line, column, text.count("\n", 0, last) + 1
+
+    # libcst regenerates a few things otherwise than it read them (a line holding only
+    # a backslash, a form feed that starts a line, a lone CR that ends the file), so
+    # offsets in its code are mapped onto the source through an alignment of the two.
+
+    def _alignment(self) -> _Alignment:
+        if self._align is None:
+            self.span(self.module)
+            code = self.code or ""
+            text = self.source.decode(self.module.encoding, "surrogateescape")
+            blocks = [(0, len(code), 0)] if code == text else _equal_blocks(code, text)
+            byte_of = None
+            if not (text.isascii() and len(text) == len(self.source)):
+                byte_of = [0]
+                for char in text:
+                    byte_of.append(byte_of[-1] + len(char.encode(self.module.encoding, "surrogateescape")))
+            self._align = _Alignment(text, blocks, byte_of)
+        return self._align
+
+    def _aligned(self, offset: int) -> int | None:
+        for code_start, code_end, text_start in self._alignment().blocks:
+            if code_start <= offset <= code_end:
+                return text_start + offset - code_start
+        return None
+
+    def _nearest(self, offset: int) -> int:
+        blocks = self._alignment().blocks
+        before = [b for b in blocks if b[1] <= offset]
+        if not before:
+            return 0
+        return before[-1][2] + before[-1][1] - before[-1][0]
+
+    def _to_byte(self, text_offset: int) -> int:
+        byte_of = self._alignment().byte_of
+        return byte_of[text_offset] if byte_of is not None else text_offset
+
+
+@dataclass(frozen=True)
+class _Alignment:
+    text: str  # the source, decoded
+    blocks: list[tuple[int, int, int]]  # (code start, code end, source start) of text both have alike
+    byte_of: list[int] | None  # byte offset of each character of text; None when they are the same
+
+
+def _lines(text: str) -> list[str]:
+    return re.findall(r"[^\n]*\n|[^\n]+$", text)
+
+
+def _equal_blocks(code: str, text: str) -> list[tuple[int, int, int]]:
+    """The runs of characters the code and the source have in common: lines first, then
+    characters within the few lines that differ."""
+    code_lines, text_lines = _lines(code), _lines(text)
+    code_at = [0]
+    for line in code_lines:
+        code_at.append(code_at[-1] + len(line))
+    text_at = [0]
+    for line in text_lines:
+        text_at.append(text_at[-1] + len(line))
+    blocks: list[tuple[int, int, int]] = []
+    matcher = difflib.SequenceMatcher(None, code_lines, text_lines, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            blocks.append((code_at[i1], code_at[i2], text_at[j1]))
+        elif tag == "replace":
+            chars = difflib.SequenceMatcher(None, code[code_at[i1] : code_at[i2]], text[text_at[j1] : text_at[j2]], autojunk=False)
+            for a, b, size in chars.get_matching_blocks():
+                if size:
+                    blocks.append((code_at[i1] + a, code_at[i1] + a + size, text_at[j1] + b))
+    merged: list[tuple[int, int, int]] = []
+    for block in blocks:
+        if merged and merged[-1][1] == block[0] and merged[-1][2] + merged[-1][1] - merged[-1][0] == block[2]:
+            merged[-1] = (merged[-1][0], block[1], merged[-1][2])
+        else:
+            merged.append(block)
+    return merged

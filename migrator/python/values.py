@@ -282,7 +282,10 @@ def render(content: Content, context: str, side: str = "") -> str:
         if isinstance(item, Hole):
             if not formatted:
                 raise ValueError("a value known only at run time cannot go into a plain string")
-            out.append("{" + item.source + "}")
+            source = requote(item.source, frozenset(quote[0]))
+            if quote[0] in source or "\\" in source:
+                raise ValueError("the value's expression cannot go into this f-string's braces before Python 3.12")
+            out.append("{" + source + "}")
             continue
         text = item
         if raw:
@@ -296,3 +299,27 @@ def render(content: Content, context: str, side: str = "") -> str:
             text = text.replace("{", "{{").replace("}", "}}")
         out.append(text)
     return "".join(out)
+
+
+def string_literal(value: str, avoid: frozenset[str] = frozenset()) -> str:
+    """``value`` as a Python string literal, in double quotes unless they are to be avoided
+    (inside the braces of an f-string written with them, before Python 3.12)."""
+    for quote in ('"', "'"):
+        if quote not in avoid and quote not in value and "\\" not in value and "\n" not in value:
+            return quote + value + quote
+    if avoid:
+        raise ValueError("no quote is left to write a string inside this f-string")
+    return repr(value)
+
+
+def requote(expression: str, avoid: frozenset[str]) -> str:
+    """Python expression text with its string literals written in quotes it may use inside an
+    f-string's braces (the text comes from the rule table, e.g. ``{value}.split("/", 1)[1]``)."""
+    if not avoid:
+        return expression
+
+    def replace(match: re.Match[str]) -> str:
+        value = match.group(2)
+        return string_literal(value, avoid) if match.group(1) in avoid else match.group()
+
+    return re.sub(r"""(["'])([^"'\\\n]*)\1""", replace, expression)
