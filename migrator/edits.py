@@ -128,20 +128,18 @@ def annotations(source: bytes, findings: list[Finding]) -> list[ByteEdit]:
     return list(edits.values())
 
 
-def resolve_fixes(source: bytes, fixes: list[Fix], unsafe_fixes: bool) -> tuple[list[ByteEdit], list[Finding]]:
-    """The edits of the fixes that can be applied, and a finding for every fix."""
-    findings: list[Finding] = []
-    chosen: list[Fix] = []
-    for fix in fixes:
-        if fix.safe or unsafe_fixes:
-            chosen.append(fix)
-        else:
-            before, after = snippet(source, fix)
-            message = f"{fix.finding.message} (unsafe fix, applied with --unsafe-fixes: {fix.unsafe_reason})"
-            findings.append(replace(fix.finding, status=Status.UNSAFE, message=message, before=before, after=after))
+def resolve_fixes(
+    source: bytes, fixes: list[Fix], unsafe_fixes: bool, marks: dict[int, IgnoreMark]
+) -> tuple[list[Fix], list[Finding]]:
+    """The fixes to apply, and a finding for every fix an ignore comment does not cover.
 
-    # Fixes that share an edit are one group: applied together or not at all.
-    group = list(range(len(chosen)))
+    A fix applies when it is safe (or unsafe fixes are asked for), no ignore
+    comment covers it, and its edits overlap no other fix's. Fixes that share an
+    edit (the v1 base in a variable several calls use) are one group, applied
+    together or not at all: a shared definition never moves while one of its
+    uses stays on v1. The front ends plan for this; this is the last word.
+    """
+    group = list(range(len(fixes)))
 
     def root(i: int) -> int:
         while group[i] != i:
@@ -150,22 +148,44 @@ def resolve_fixes(source: bytes, fixes: list[Fix], unsafe_fixes: bool) -> tuple[
         return i
 
     owner: dict[ByteEdit, int] = {}
-    for i, fix in enumerate(chosen):
+    for i, fix in enumerate(fixes):
         for edit in fix.edits:
             if edit in owner:
                 group[root(i)] = root(owner[edit])
             else:
                 owner[edit] = i
     bad_edits = _conflicts(list(owner))
-    bad_groups = {root(i) for i, fix in enumerate(chosen) if bad_edits.intersection(fix.edits)}
+    why_not: dict[int, str] = {}  # fix -> why it is not applied
+    for i, fix in enumerate(fixes):
+        if is_ignored(fix.finding, marks):
+            why_not[i] = "an ignore comment leaves it alone"
+        elif not (fix.safe or unsafe_fixes):
+            why_not[i] = "its fix is unsafe and not applied"
+        elif bad_edits.intersection(fix.edits):
+            why_not[i] = "it overlaps another rewrite"
+    failed_groups = {root(i): i for i in sorted(why_not, reverse=True)}
 
-    applied: set[ByteEdit] = set()
-    for i, fix in enumerate(chosen):
+    chosen: list[Fix] = []
+    findings: list[Finding] = []
+    for i, fix in enumerate(fixes):
         before, after = snippet(source, fix)
-        if root(i) in bad_groups:
-            message = f"{fix.finding.message}; not rewritten: it overlaps another rewrite, migrate it by hand"
+        reason = why_not.get(i)
+        if reason == "an ignore comment leaves it alone":
+            continue
+        if reason == "its fix is unsafe and not applied":
+            message = f"{fix.finding.message} (unsafe fix, applied with --unsafe-fixes: {fix.unsafe_reason})"
+            findings.append(replace(fix.finding, status=Status.UNSAFE, message=message, before=before, after=after))
+        elif reason is not None:
+            message = f"{fix.finding.message}; not rewritten: {reason}, migrate it by hand"
+            findings.append(replace(fix.finding, status=Status.REVIEW, message=message, before=before))
+        elif root(i) in failed_groups:
+            other = fixes[failed_groups[root(i)]].finding
+            message = (
+                f"{fix.finding.message}; not rewritten: it shares a change with the call on line {other.line}, "
+                f"which is not rewritten ({why_not[failed_groups[root(i)]]})"
+            )
             findings.append(replace(fix.finding, status=Status.REVIEW, message=message, before=before))
         else:
-            applied.update(fix.edits)
+            chosen.append(fix)
             findings.append(replace(fix.finding, status=Status.MIGRATED, before=before, after=after))
-    return sorted(applied), findings
+    return chosen, findings

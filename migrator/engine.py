@@ -14,9 +14,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from migrator import files
+from migrator import files, gate
+from migrator.hosts import KINDS as HOSTS
 from migrator.config import Settings
 from migrator.edits import (
+    ByteEdit,
+    Fix,
     annotations,
     apply,
     ignored_lines,
@@ -26,8 +29,6 @@ from migrator.edits import (
 from migrator.findings import FileResult, Finding, Outcome, Status
 
 BOM = b"\xef\xbb\xbf"
-# Files that carry code of another kind inside them (migrator/hosts/).
-HOSTS = {"markdown", "ci", "dockerfile", "makefile", "notebook"}
 # Kinds where a "# TODO" line would not be a comment (a notebook's lines are JSON).
 UNCOMMENTABLE = {"notebook"}
 # Below this many candidate files, starting worker processes costs more than it saves.
@@ -86,16 +87,37 @@ def migrate_source(path: str, data: bytes, kind: str, settings: Settings) -> Fil
         detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
         return _failed(path, f"internal error, file left untouched: {detail}")
     marks = ignored_lines(body)
-    fixes = [fix for fix in fixes if not is_ignored(fix.finding, marks)]
     findings = [finding for finding in findings if not is_ignored(finding, marks)]
-    edits, fixed = resolve_fixes(body, fixes, settings.unsafe_fixes)
+    chosen, fixed = resolve_fixes(body, fixes, settings.unsafe_fixes, marks)
     all_findings = tuple(sorted([*findings, *fixed], key=lambda f: (f.line, f.column, f.rule)))
-    if settings.annotate and kind not in UNCOMMENTABLE:
-        edits += annotations(body, list(all_findings))
-    new = bom + apply(body, edits)
+    notes = annotations(body, list(all_findings)) if settings.annotate and kind not in UNCOMMENTABLE else []
+    new = bom + apply(body, [*{edit for fix in chosen for edit in fix.edits}, *notes])
     if new == data:
         return FileResult(path, Outcome.UNCHANGED, all_findings)
+    problem = gate.problem(kind, body, new[len(bom) :])
+    if problem is not None:
+        return _broken(path, kind, body, chosen, notes, problem)
     return FileResult(path, Outcome.CHANGED, all_findings, original=data, migrated=new)
+
+
+def _broken(path: str, kind: str, body: bytes, chosen: list[Fix], notes: list[ByteEdit], problem: str) -> FileResult:
+    """A rewrite that fails the last check: the file stays as it is, and the fixes that
+    break it on their own are named (all of them when only together they do)."""
+    culprits = [fix for fix in chosen if gate.problem(kind, body, apply(body, list(fix.edits))) is not None]
+    if notes and gate.problem(kind, body, apply(body, notes)) is not None:
+        culprits = []
+        names = "the --annotate comments"
+        rule, line = "DM001", notes[0].start and body.count(b"\n", 0, notes[0].start) + 1
+    else:
+        culprits = culprits or chosen
+        names = ", ".join(f"{fix.finding.rule} (line {fix.finding.line})" for fix in culprits)
+        rule, line = culprits[0].finding.rule, culprits[0].finding.line
+    reason = (
+        f"internal error: the rewrite by {names} would break the file ({problem}); "
+        "the file is left untouched. This is a bug of datamimic-migrate: please report it"
+    )
+    finding = Finding(rule, Status.ERROR, line, 1, reason)
+    return FileResult(path, Outcome.FAILED, (finding,), reason=reason)
 
 
 def _failed(path: str, reason: str) -> FileResult:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from migrator.config import Settings
-from migrator.edits import ByteEdit, Fix
+from migrator.edits import ByteEdit, Fix, IgnoreMark, is_ignored
 from migrator.findings import Finding, Status
 from migrator.matching import Mapped, Possible
 from migrator.ruletable import Rule
@@ -72,37 +72,49 @@ def migrated_fix(
 class Rewrite(Protocol):
     """What settling needs of a front end's planned rewrite of one call."""
 
+    rule: Rule
     url_spans: list[tuple[int, int]]
     unsafe_reason: str
 
     def variables(self) -> set[str]: ...
 
 
+def will_apply(rewrite: Rewrite, position: Position, settings: Settings, marks: dict[int, IgnoreMark]) -> bool:
+    """Whether the fix of a planned rewrite will be written: not unsafe (or unsafe fixes
+    asked for) and not under an ignore comment. Only such calls may move a shared base."""
+    line, column, end_line = position
+    probe = Finding(rewrite.rule.id, Status.MIGRATED, line, column, "", end_line=end_line)
+    return not is_ignored(probe, marks) and (not rewrite.unsafe_reason or settings.unsafe_fixes)
+
+
 def settle_shared_variables(
     rewrites: Sequence[Rewrite],
     settings: Settings,
-    uses_outside: Callable[[str, list[tuple[int, int]]], tuple[str | None, str | None]],
+    applies: Callable[[Rewrite], bool],
+    uses_outside: Callable[[str, list[tuple[int, int]], list[tuple[int, int]]], tuple[str | None, str | None]],
     rewrite_call_only: Callable[[Rewrite, str], bool],
     report_left: Callable[[Rewrite, str, str], None],
 ) -> list[Rewrite]:
     """Decide, per variable holding a v1 base, whether its assignment changes; the rewrites that stay.
 
-    It changes when every use of it is a migrating call. Otherwise each call
-    that uses it is rewritten on its own (the variable keeps its v1 value and
-    the call strips it), and a call that cannot be is reported and left. With
-    --unsafe-fixes, a variable that something else uses too (an echo, a print)
-    is changed, as an unsafe fix. ``uses_outside`` says where ("line 4") a call
-    that does not migrate uses the variable, and where anything else does.
+    It changes when every use of it is a migrating call whose fix will be written
+    (``applies``). Otherwise each call that uses it is rewritten on its own (the
+    variable keeps its v1 value and the call strips it), and a call that cannot be
+    is reported and left. With --unsafe-fixes, a variable that something else uses
+    too (an echo, a print) is changed, as an unsafe fix. ``uses_outside`` says where
+    ("line 4") a call that does not migrate uses the variable (among them the URLs
+    of calls whose fixes are not written), and where anything else does.
     """
     active = list(rewrites)
     settled: set[str] = set()
     changed = True
     while changed:
         changed = False
-        migrating = [span for rewrite in active for span in rewrite.url_spans]
+        migrating = [span for rewrite in active if applies(rewrite) for span in rewrite.url_spans]
+        held = [span for rewrite in active if not applies(rewrite) for span in rewrite.url_spans]
         for variable in sorted({v for rewrite in active for v in rewrite.variables()} - settled):
             users = [rewrite for rewrite in active if variable in rewrite.variables()]
-            blocked, other = uses_outside(variable, migrating)
+            blocked, other = uses_outside(variable, migrating, held)
             if blocked is None and (other is None or settings.unsafe_fixes):
                 for rewrite in users if other is not None else []:
                     rewrite.unsafe_reason = f"it changes {variable}, which {other} uses too"

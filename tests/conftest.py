@@ -3,14 +3,12 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-import libcst
 import pytest
 
-from migrator import ruletable
+from migrator import gate, ruletable
 from migrator.config import Settings
-from migrator.engine import HOSTS, migrate_source
+from migrator.engine import migrate_source
 from migrator.findings import FileResult
-from migrator.shell.words import parse
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
@@ -41,28 +39,13 @@ def run_python(source: str | bytes, settings: Settings, **changes: object) -> Fi
     return run(source, settings, "python", **changes)
 
 
-def unparsable(text: str, kind: str) -> int:
-    """How many pieces of code do not parse: the file itself, or the regions of a host file."""
-    if kind in HOSTS:
-        from migrator.hosts import code_regions
-
-        regions = [r for r in code_regions(kind, text.encode()) if b"api/v" in r.text]
-        return sum(unparsable(bytes(r.text).decode(), r.kind) for r in regions)
-    if kind == "python":
-        try:
-            libcst.parse_module(text)
-        except libcst.ParserSyntaxError:
-            return 1
-        return 0
-    return int(parse(text.encode()).has_error)
-
-
 def migrated(source: str, settings: Settings, kind: str = "shell", **changes: object) -> str:
-    """The migrated program; checks that it parses and that a second run changes nothing."""
+    """The migrated program; checks that it passes the gate (parses as well as the source) and
+    that a second run changes nothing."""
     result = run(source, settings, kind, **changes)
     assert result.outcome.value in ("changed", "unchanged"), result.reason
     out = (result.migrated or source.encode()).decode()
-    assert unparsable(out, kind) <= unparsable(source, kind), out
+    assert gate.problem(kind, source.encode(), out.encode()) is None, out
     again = run(out, settings, kind, **changes)
     assert again.outcome.value == "unchanged", f"second run changed:\n{out}"
     return out

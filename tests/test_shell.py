@@ -281,3 +281,27 @@ def test_an_exported_base_is_read_by_other_programs_so_only_the_call_changes(set
         f"export API={H}/api/v1\ncurl \"${{API%/api/v1}}/api/v2/projects/$P\"\n",
         settings,
     )
+
+
+@pytest.mark.parametrize(
+    "held",
+    [
+        pytest.param('for f in *.csv; do\n  curl -X PUT "$FILES" -F "file=@$f"\ndone\n', id="unsafe-update"),
+        pytest.param('curl -X PUT "$FILES" -F "file=@a.csv"  # datamimic-migrate: ignore\n', id="ignore-comment"),
+    ],
+)
+def test_a_shared_variable_never_moves_while_one_of_its_calls_stays(held, settings):
+    """The PUT stays on v1 (its fix is unsafe, or ignored): the variable must keep its v1 value."""
+    source = f'FILES="{H}/api/v1/$P/files"\n{held}curl -X POST "$FILES" -F "file=@b.csv"\n'
+    result = run_shell(source, settings)
+    out = (result.migrated or source.encode()).decode()
+    assert out.splitlines()[0] == source.splitlines()[0]
+    assert "migrated" not in [status for _, status in statuses(result)]
+
+
+def test_a_shared_base_moves_without_the_held_call_only_when_the_calls_strip_it(settings):
+    source = f'API="{H}/api/v1"\ncurl -X PUT "$API/$P/files" -F "file=@$F"\ncurl "$API/$P/info"\n'
+    result = run_shell(source, settings)
+    assert statuses(result) == [("DM103", "unsafe"), ("DM112", "migrated")]
+    assert result.migrated.decode().splitlines()[0] == f'API="{H}/api/v1"'
+    assert result.migrated.decode().splitlines()[2] == 'curl "${API%/api/v1}/api/v2/projects/$P"'

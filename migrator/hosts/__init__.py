@@ -11,6 +11,8 @@ from migrator.config import Settings
 from migrator.edits import Fix
 from migrator.findings import Finding, Status
 
+KINDS = {"markdown", "ci", "dockerfile", "makefile", "notebook"}
+
 
 def code_regions(kind: str, body: bytes) -> list:
     from migrator.hosts import ciyaml, dockerfile, makefile, markdown, notebook

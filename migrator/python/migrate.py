@@ -679,8 +679,14 @@ class _Program:
         def report_left(work: _Rewrite, variable: str, where: str) -> None:
             self.report(work.rule.id, Status.REVIEW, work.call.node, frontend.shared_variable_message(work.rule, variable, where))
 
+        marks = ignored_lines(self.tree.source)
         active = frontend.settle_shared_variables(
-            self.rewrites, self.settings, self.uses_outside, self.rewrite_call_only, report_left
+            self.rewrites,
+            self.settings,
+            lambda work: frontend.will_apply(work, self.tree.line_column(work.call.node), self.settings, marks),
+            self.uses_outside,
+            self.rewrite_call_only,
+            report_left,
         )
         fixes = []
         for work in active:
@@ -708,12 +714,19 @@ class _Program:
             text = f"{{{anchor.source}.removesuffix({quote}{strip.tail}{quote})}}{added}"
         else:
             return False
-        work.url_edits = [*strip.rest, Edit(anchor.span[0], anchor.span[1], (text,), RAW)]
+        edit = Edit(anchor.span[0], anchor.span[1], (text,), RAW)
+        try:
+            self.render_edit(edit)
+        except CannotRewrite:
+            return False
+        work.url_edits = [*strip.rest, edit]
         return True
 
-    def uses_outside(self, variable: str, migrating: list[tuple[int, int]]) -> tuple[str | None, str | None]:
-        """Where ``variable`` is used by a call that does not migrate, and where by anything else
-        (another module of the run that imports it counts)."""
+    def uses_outside(
+        self, variable: str, migrating: list[tuple[int, int]], held: list[tuple[int, int]]
+    ) -> tuple[str | None, str | None]:
+        """Where ``variable`` is used by a call that does not migrate (or whose fix is held
+        back), and where by anything else (another module of the run that imports it counts)."""
         other = None
         if (self.settings.module, variable) in self.settings.imported and variable in self.tree.module_scope.assignments:
             other = "another module that imports it"
@@ -724,7 +737,7 @@ class _Program:
             if any(a <= start < b for a, b in migrating) or _is_assignment_target(use, self.tree):
                 continue
             line = f"line {self.tree.line_column(use)[0]}"
-            if any(a <= start < b for (a, b), ok in self.classified_urls if not ok):
+            if any(a <= start < b for (a, b), ok in self.classified_urls if not ok) or any(a <= start < b for a, b in held):
                 return line, None
             other = other or line
         return None, other

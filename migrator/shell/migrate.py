@@ -13,7 +13,7 @@ from tree_sitter import Node
 
 from migrator import frontend
 from migrator.config import Settings
-from migrator.edits import ByteEdit, Fix
+from migrator.edits import ByteEdit, Fix, ignored_lines
 from migrator.findings import Finding, Status
 from migrator.frontend import CannotRewrite
 from migrator.matching import Mapped, Possible, Unknown, classify
@@ -379,8 +379,14 @@ class _Script:
         def report_left(work: _Rewrite, variable: str, where: str) -> None:
             self.report(work.rule.id, Status.REVIEW, work.call.node, frontend.shared_variable_message(work.rule, f"${variable}", where))
 
+        marks = ignored_lines(self.source)
         active = frontend.settle_shared_variables(
-            self.rewrites, self.settings, self.uses_outside, self.rewrite_call_only, report_left
+            self.rewrites,
+            self.settings,
+            lambda work: frontend.will_apply(work, _position(work.call.node), self.settings, marks),
+            self.uses_outside,
+            self.rewrite_call_only,
+            report_left,
         )
         fixes = []
         for work in active:
@@ -405,8 +411,11 @@ class _Script:
         work.url_edits = [*strip.rest, Edit(strip.anchor.span[0], strip.anchor.span[1], content, strip.anchor.context)]
         return True
 
-    def uses_outside(self, variable: str, migrating: list[tuple[int, int]]) -> tuple[str | None, str | None]:
-        """Where ``variable`` is used by a call that does not migrate, and where by anything else."""
+    def uses_outside(
+        self, variable: str, migrating: list[tuple[int, int]], held: list[tuple[int, int]]
+    ) -> tuple[str | None, str | None]:
+        """Where ``variable`` is used by a call that does not migrate (a held call's URL is
+        a curl URL like any other), and where by anything else."""
         blocked, other = self.offsets_outside(variable, migrating)
 
         def where(at: int | None) -> str | None:
