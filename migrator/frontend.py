@@ -53,7 +53,7 @@ def finding(
 
 def possible_message(found: Possible) -> str:
     where = f"{found.rule.id} {found.rule.title}" if found.rule else "a v1 path"
-    return f"looks like DATAMIMIC v1 ({where}) but nothing says it is DATAMIMIC: left alone"
+    return f"looks like DATAMIMIC v1 ({where}) but {found.reason}: left alone"
 
 
 def review_message(rule: Rule, problem: CannotRewrite) -> str:

@@ -1,26 +1,100 @@
 """Which rule a call is: the precision rule both front ends share.
 
-A v1 call is rewritten only when it is a DATAMIMIC call: its host, a variable it
-is built from, or the enclosing function or class mentions DATAMIMIC, or its
-host is a configured instance, or the user said --assume-datamimic. A v1-shaped
-call without such evidence is only reported as possible, never rewritten.
+A v1 call is rewritten only when it is a DATAMIMIC call, and a URL's own base
+decides first:
+
+1. a configured instance, or --assume-datamimic: DATAMIMIC;
+2. the base's own host or name (the literal host, the variables the base comes
+   through) names DATAMIMIC (``tdm.acme.com``, ``DATAMIMIC_URL``, ``settings.tdm.url``):
+   DATAMIMIC;
+3. the base has a host or a name of its own that says something else
+   (``s3.amazonaws.com``, ``STORE_API``, ``artifactory_url``): not DATAMIMIC, whatever
+   the code around it is called;
+4. a base with no host or name of its own (``BASE_URL``, ``self.api``, ``localhost``)
+   borrows its evidence: a variable elsewhere in the URL, the enclosing function or
+   class, the module. A v1-shaped call without any evidence is only reported as
+   possible, never rewritten.
+
+The words that name DATAMIMIC are data (``[api] evidence`` in the rule table).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from migrator.config import Settings
 from migrator.ruletable import Rule, Unmapped
 from migrator.urls import (
+    HOLE_MARK,
     Flat,
+    Hole,
     UrlMatch,
     find_base,
     host_matches,
     match_template,
-    mentions,
 )
+
+# Words that say nothing of whose a URL is: a base named only with these has no name of its own.
+GENERIC_NAME = frozenset("""
+    api apis url urls uri uris base baseurl host hostname root endpoint endpoints server service svc addr address
+    prefix path v1 http https self cls os environ getenv get env config cfg conf configuration settings setting
+    options opts option args arg argv params param default defaults remote external public local target instance
+    link full main my our the client session value var str format join rstrip strip lstrip removesuffix replace
+    key name data rest web app backend upstream origin site domain current global vars secrets inputs
+    __ f s r u
+""".split())
+# Host words that say nothing of which service answers there.
+GENERIC_HOST = frozenset("www com net org io example dev prod stage staging qa test local localhost internal svc cluster default".split())
+
+
+def words(text: str) -> list[str]:
+    """The words of a name or host, lowercased: ``TDMClient`` -> tdm, client; ``api_root`` -> api, root."""
+    return [w.lower() for w in re.findall(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+", text)]
+
+
+def names_datamimic(text: str, evidence: Sequence[str]) -> bool:
+    """Whether a name, host or text names DATAMIMIC: a word starts with an evidence word (a long
+    one may stand anywhere in the word)."""
+    return any(w.startswith(e) or (len(e) >= 6 and e in w) for w in words(text) for e in evidence)
+
+
+def _base_names(flat: Flat, end: int) -> list[str]:
+    """The names the URL's base comes through: variables and expressions before the API base."""
+    names: list[str] = []
+    for piece_index in sorted({flat.where[k][0] for k in range(min(end, len(flat.text)))}):
+        piece = flat.pieces[piece_index]
+        names.extend(via.source for via in piece.via)
+        if isinstance(piece, Hole):
+            names.extend(filter(None, (piece.source, piece.name)))
+    return names
+
+
+def _host(flat: Flat, base_start: int) -> str:
+    """The literal host text before the API base (no scheme, port or holes)."""
+    text = flat.text[:base_start].replace(HOLE_MARK, " ")
+    return re.sub(r"^[a-z]+://|:\d+", " ", text)
+
+
+def evidence(flat: Flat, base_start: int, settings: Settings, context: Sequence[str] = ()) -> str | None:
+    """The precision rule (module docstring) for a URL whose API base starts at ``base_start``:
+    None for a DATAMIMIC call, else why it is not taken for one."""
+    if settings.assume_datamimic or host_matches(flat, base_start, settings.instances):
+        return None
+    evidence = settings.table.evidence
+    host = _host(flat, base_start)
+    names = _base_names(flat, base_start + len(settings.table.v1_base))
+    if names_datamimic(host, evidence) or any(names_datamimic(name, evidence) for name in names):
+        return None
+    own_host = sorted(set(words(host)) - GENERIC_HOST)
+    own_name = sorted({w for name in names for w in words(name)} - GENERIC_NAME)
+    if own_host or own_name:
+        return f"its base names something else ({', '.join(sorted({*own_host, *own_name}))})"
+    borrowed = [*_base_names(flat, len(flat.text)), *context]
+    if any(names_datamimic(text, evidence) for text in borrowed):
+        return None
+    return "nothing says it is DATAMIMIC"
 
 
 @dataclass(frozen=True)
@@ -42,23 +116,22 @@ class Possible:
 
     rule: Rule | None
     match: UrlMatch
+    reason: str = "nothing says it is DATAMIMIC"
 
 
 Classification = Mapped | Unknown | Possible | None
 
 
-def classify(flat: Flat, method: str | None, settings: Settings, enclosing: Sequence[str] = ()) -> Classification:
-    """``method`` is None when it is only known at run time."""
+def classify(flat: Flat, method: str | None, settings: Settings, context: Sequence[str] = ()) -> Classification:
+    """``method`` is None when it is only known at run time; ``context`` holds the names of the
+    code around the call (enclosing functions and classes), whose evidence a base without a
+    name of its own may borrow."""
     table = settings.table
     base_start = find_base(flat, table.v1_base)
     if base_start < 0:
         return None
-    evident = (
-        settings.assume_datamimic
-        or mentions(table.evidence, flat, base_start)
-        or any(table.evidence in name.lower() for name in enclosing)
-        or host_matches(flat, base_start, settings.instances)
-    )
+    not_datamimic = evidence(flat, base_start, settings, context)
+    evident = not_datamimic is None
     candidates: list[tuple[int, Rule | Unmapped, UrlMatch]] = []
     for entry in (*table.rules, *table.unmapped):
         match = match_template(flat, base_start, table.v1_base, entry.v1)
@@ -71,7 +144,7 @@ def classify(flat: Flat, method: str | None, settings: Settings, enclosing: Sequ
     candidates.sort(key=lambda c: -c[0])
     if not evident:
         rule = next((e for _, e, _ in candidates if isinstance(e, Rule)), None)
-        return Possible(rule, candidates[0][2])
+        return Possible(rule, candidates[0][2], not_datamimic)  # type: ignore[arg-type]
     if method is None:
         return Unknown(f"the HTTP method of {_path(flat, base_start)} is only known at run time")
     for _, entry, match in candidates:

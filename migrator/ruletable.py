@@ -93,7 +93,7 @@ class RuleTable:
     v1_base: str
     v2_base: str
     candidates: tuple[bytes, ...]
-    evidence: str
+    evidence: tuple[str, ...]  # words that name DATAMIMIC
     transforms: dict[str, Transform]
     rules: tuple[Rule, ...]
     meta: tuple[MetaRule, ...]
@@ -168,7 +168,9 @@ class _Loader:
         v1_base = self.take(api, "[api]", "v1_base", str)
         v2_base = self.take(api, "[api]", "v2_base", str)
         candidates = tuple(c.encode() for c in self.take(api, "[api]", "candidates", list))
-        evidence = self.take(api, "[api]", "evidence", str)
+        evidence = tuple(word.lower() for word in self.take(api, "[api]", "evidence", list))
+        if not evidence or not all(isinstance(word, str) and word.isalnum() for word in evidence):
+            raise self.fail("[api]", "key 'evidence' must list words (letters and digits)")
 
         transforms = {}
         for name, entry in self.take(data, "top level", "transforms", dict, {}).items():

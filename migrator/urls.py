@@ -172,20 +172,6 @@ def match_template(flat: Flat, base_start: int, base: str, template: Template) -
     return UrlMatch(template, flat, base_start, path_end, bindings, query)
 
 
-def mentions(word: str, flat: Flat, upto: int) -> bool:
-    """Whether the host part, or any variable the URL is built from, mentions ``word``."""
-    word = word.lower()
-    if word in flat.text[:upto].lower():
-        return True
-    for piece in flat.pieces:
-        names = [via.name for via in piece.via]
-        if isinstance(piece, Hole) and piece.name:
-            names.append(piece.name)
-        if any(word in name.lower() for name in names):
-            return True
-    return False
-
-
 def host_matches(flat: Flat, base_start: int, instances: Sequence[str]) -> bool:
     host = flat.text[:base_start].rstrip("/").lower()
     bare_host = re.sub(r"^[a-z]+://", "", host)

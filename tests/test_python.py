@@ -295,3 +295,24 @@ def test_edits_in_a_file_with_lone_carriage_returns(settings):
     before = f'import requests\rDATAMIMIC = "{H}/api/v1"\rr = requests.get(f"{{DATAMIMIC}}/p1/info")\r'
     result = run_python(before, settings)
     assert result.migrated.decode() == before.replace("api/v1", "api/v2").replace("/p1/info", "/projects/p1")
+
+
+@pytest.mark.parametrize(
+    ("source", "datamimic"),
+    [
+        pytest.param('STORE_API = "https://store.internal:9000"\n\ndef sync_to_datamimic(b):\n    return requests.get(f"{STORE_API}/api/v1/{b}/files")\n', False, id="a-base-named-after-another-service"),
+        pytest.param('def datamimic_files(p):\n    return requests.get(f"https://s3.amazonaws.com/api/v1/{p}/files")\n', False, id="a-host-of-another-service"),
+        pytest.param('class DatamimicClient:\n    def info(self, p):\n        requests.get(f"{self.base}/api/v1/{p}/info")\n', True, id="a-generic-base-borrows-the-class-name"),
+        pytest.param('def datamimic_info(p):\n    requests.get(f"http://localhost:8080/api/v1/{p}/info")\n', True, id="localhost-has-no-name-of-its-own"),
+        pytest.param('BASE = os.getenv("TDM_URL", "")\nrequests.get(f"{BASE}/api/v1/{p}/info")\n', True, id="an-environment-variable-names-it"),
+        pytest.param('requests.get(f"{settings.datamimic.url}/api/v1/{p}/info")\n', True, id="a-settings-attribute-names-it"),
+        pytest.param('requests.get(f"{CONFIG[\'datamimic\'][\'url\']}/api/v1/{p}/info")\n', True, id="a-config-dict-names-it"),
+        pytest.param('requests.get(f"https://tdm.acme-corp.com/api/v1/{p}/info")\n', True, id="the-host-names-it"),
+        pytest.param('requests.get(f"{BASE_URL}/api/v1/{p}/info")\n', False, id="no-evidence-at-all"),
+    ],
+)
+def test_the_base_decides_first_then_the_code_around_it(source, datamimic, settings):
+    result = run_python("import os\nimport requests\n" + source, settings)
+    rules = {rule for rule, _ in statuses(result)}
+    assert (result.outcome.value == "changed") is datamimic, rules
+    assert ("DM000" in rules) is not datamimic

@@ -305,3 +305,19 @@ def test_a_shared_base_moves_without_the_held_call_only_when_the_calls_strip_it(
     assert statuses(result) == [("DM103", "unsafe"), ("DM112", "migrated")]
     assert result.migrated.decode().splitlines()[0] == f'API="{H}/api/v1"'
     assert result.migrated.decode().splitlines()[2] == 'curl "${API%/api/v1}/api/v2/projects/$P"'
+
+
+@pytest.mark.parametrize(
+    ("source", "datamimic"),
+    [
+        pytest.param('sync_to_datamimic() {\n  curl -s "$STORE_API/api/v1/$1/info"\n}\n', False, id="a-base-named-after-another-service"),
+        pytest.param('datamimic_info() {\n  curl -s "https://artifactory.acme.com/api/v1/$1/info"\n}\n', False, id="a-host-of-another-service"),
+        pytest.param('dm_api() {\n  curl -s "$BASE_URL/api/v1/$1/info"\n}\n', True, id="a-generic-base-borrows-the-function-name"),
+        pytest.param('TDM_URL=https://tdm.acme.com\ncurl -s "$TDM_URL/api/v1/$P/info"\n', True, id="the-variable-names-it"),
+        pytest.param('curl -s "$BASE_URL/api/v1/$P/info"\n', False, id="no-evidence-at-all"),
+    ],
+)
+def test_the_base_decides_first_then_the_code_around_it(source, datamimic, settings):
+    result = run_shell(source, settings)
+    assert (result.outcome.value == "changed") is datamimic
+    assert ("DM000" in {rule for rule, _ in statuses(result)}) is not datamimic

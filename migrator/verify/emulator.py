@@ -43,9 +43,10 @@ class Recorded:
 
     def datamimic(self, instances: tuple[str, ...] = ()) -> bool:
         """Whether the script addressed DATAMIMIC: the emulator's own address (DATAMIMIC_URL),
-        a host that says so, or a configured instance. Other hosts stand for other services."""
+        a host that says so, or a configured instance ("*": every host). Other hosts stand
+        for other services."""
         host = self.host.lower()
-        return host.startswith("127.0.0.1:") or "datamimic" in host or any(_host_of(i) == host for i in instances)
+        return host.startswith("127.0.0.1:") or "datamimic" in host or any(i == "*" or _host_of(i) == host for i in instances)
 
     def describe(self) -> str:
         query = "&".join(f"{k}={v}" for k, v in self.query)

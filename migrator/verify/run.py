@@ -191,6 +191,47 @@ def run_script(
         return Run(list(emulator.requests), stdout.decode("utf-8", "replace"), returncode)
 
 
+def run_program(
+    folder: Path,
+    command: list[str],
+    timeout: float,
+    versions: tuple[str, ...] = ("v1", "v2"),
+    instances: tuple[str, ...] = (),
+    files: dict[str, bytes] | None = None,
+) -> Run:
+    """Run ``command`` in a scratch copy of ``folder`` (with ``files`` written over it, as
+    relative path -> bytes) against a fresh emulator serving ``versions``."""
+    with Emulator(versions, instances) as emulator, tempfile.TemporaryDirectory(prefix="datamimic-verify-") as temporary:
+        scratch = Path(temporary)
+        shutil.copytree(folder, scratch / "work", symlinks=True)
+        for name, data in (files or {}).items():
+            (scratch / "work" / name).write_bytes(data)
+        shims = _prepare(scratch, emulator, b"")
+        command = [sys.executable if word in ("python", "python3") else word for word in command[:1]] + command[1:]
+        process = subprocess.Popen(
+            command,
+            cwd=scratch / "work",
+            env=_environment(emulator, shims, scratch),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        try:
+            stdout, _ = process.communicate(timeout=timeout)
+            returncode: int | None = process.returncode
+        except subprocess.TimeoutExpired:
+            stdout, returncode = b"", None
+        finally:
+            if process.poll() is None or returncode is None:
+                try:
+                    os.killpg(process.pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+                process.wait()
+        return Run(list(emulator.requests), stdout.decode("utf-8", "replace"), returncode)
+
+
 # ------------------------------------------------------------------ expectations
 
 
