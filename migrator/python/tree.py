@@ -20,6 +20,9 @@ from dataclasses import dataclass, field
 import libcst as cst
 from libcst._nodes.internal import CodegenState
 
+from migrator.edits import ByteEdit
+from migrator.frontend import CannotRewrite
+
 
 class ParseError(Exception):
     pass
@@ -278,6 +281,17 @@ class Tree:
             if code_start <= start and end <= code_end:
                 return self._to_byte(text_start + start - code_start), self._to_byte(text_start + end - code_start)
         raise ValueError("libcst does not write this part of the file back as it reads it")
+
+    def byte_edit(self, start: int, end: int, text: str) -> ByteEdit:
+        """Replace code characters [start, end) by ``text``, as an edit of the source's bytes."""
+        try:
+            first, last = self.byte_range(start, end)
+        except ValueError as exc:
+            raise CannotRewrite(str(exc)) from None
+        return ByteEdit(first, last, text.encode(self.module.encoding, "surrogateescape"))
+
+    def replace_node(self, node: cst.CSTNode, text: str) -> ByteEdit:
+        return self.byte_edit(*self.span(node), text)
 
     def line_column(self, node: cst.CSTNode) -> tuple[int, int, int]:
         """1-based line and column of a node in the source, and its last line."""

@@ -1,0 +1,91 @@
+"""HTTP calls by their shape: requests, httpx, aiohttp and urllib calls, the client a call
+is made on, and the plan of one call's rewrite.
+
+Guide: "External API Endpoint Mapping".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import libcst as cst
+
+from migrator.edits import ByteEdit
+from migrator.ruletable import Rule
+from migrator.urls import Edit, UrlMatch
+
+HTTP_METHODS = {"get", "post", "put", "delete", "patch", "head", "options"}
+CLIENTS = {"Client", "AsyncClient", "Session", "ClientSession"}
+SUBPROCESS = {"run", "call", "check_call", "check_output", "Popen"}
+
+
+@dataclass(frozen=True)
+class HttpCall:
+    node: cst.Call
+    method: str | None
+    url: cst.BaseExpression
+    keywords: dict[str, cst.Arg]
+    receiver: cst.BaseExpression | None  # the client or session object, if any
+
+
+@dataclass
+class Rewrite:
+    """One call on its way to a fix."""
+
+    rule: Rule
+    call: HttpCall
+    url_spans: list[tuple[int, int]]  # the URL argument, and the client's base_url if any
+    match: UrlMatch
+    url_edits: list[Edit] = field(default_factory=list)
+    byte_edits: list[ByteEdit] = field(default_factory=list)
+    unsafe_reason: str = ""
+
+    def variables(self) -> set[str]:
+        """The names whose assignments the URL edits change (``api`` for ``self.api``)."""
+        return {edit.via[-1].name.split(".")[-1] for edit in self.url_edits if edit.via}
+
+
+def static(node: cst.CSTNode | None) -> str | None:
+    if isinstance(node, cst.SimpleString) and "b" not in node.prefix.lower():
+        value = node.evaluated_value
+        return value if isinstance(value, str) else None
+    return None
+
+
+def callee(node: cst.Call) -> str:
+    func = node.func
+    if isinstance(func, cst.Attribute):
+        return func.attr.value
+    return func.value if isinstance(func, cst.Name) else ""
+
+
+def http_call(node: cst.Call) -> HttpCall | None:
+    """The method, URL and keywords of an HTTP call, by its shape."""
+    name = callee(node)
+    args = [a.value for a in node.args if a.keyword is None and not a.star]
+    keywords = {a.keyword.value: a for a in node.args if a.keyword is not None}
+    receiver = node.func.value if isinstance(node.func, cst.Attribute) else None
+
+    def arg(index: int, keyword: str) -> cst.BaseExpression | None:
+        if keyword in keywords:
+            return keywords[keyword].value
+        return args[index] if index < len(args) else None
+
+    if name in HTTP_METHODS:
+        url, method = arg(0, "url"), name.upper()
+    elif name == "request":
+        url, method = arg(1, "url"), static(arg(0, "method"))
+        method = method.upper() if method else None
+    elif name in ("Request", "urlopen"):
+        url = arg(0, "url")
+        if isinstance(url, cst.Call) and callee(url) == "Request":
+            return None  # urlopen(Request(...)): the Request is the call
+        explicit = static(keywords["method"].value) if "method" in keywords else None
+        method = explicit.upper() if explicit else ("POST" if arg(1, "data") is not None else "GET")
+        if "method" in keywords and explicit is None:
+            method = None
+    else:
+        return None
+    if url is None:
+        return None
+    return HttpCall(node, method, url, keywords, receiver)
