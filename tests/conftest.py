@@ -63,3 +63,15 @@ def check_noop(source: str, settings: Settings, kind: str = "shell", **changes: 
 
 def statuses(result: FileResult) -> list[tuple[str, str]]:
     return [(f.rule, f.status.value) for f in result.findings]
+
+# The realistic corpus holds its teams' own pytest suites: they are run as programs, not collected.
+collect_ignore_glob = ["programs/*"]
+
+
+def pytest_terminal_summary(terminalreporter):
+    import sys
+
+    programs = sys.modules.get("test_programs")
+    line = programs.summary() if programs is not None else None
+    if line:
+        terminalreporter.write_sep("-", line)

@@ -94,8 +94,13 @@ def test_a_notebook_cell_that_would_break_is_refused(tmp_path):
 
 def _newer_python() -> str | None:
     import shutil
+    import subprocess
 
-    return next((shutil.which(name) for name in ("python3.13", "python3.12") if shutil.which(name)), None)
+    for name in ("python3.14", "python3.13", "python3.12"):
+        path = shutil.which(name)
+        if path and subprocess.run([path, "-c", "pass"], capture_output=True).returncode == 0:
+            return path
+    return None
 
 
 @pytest.mark.skipif(_newer_python() is None, reason="needs python3.12 or newer on PATH to read f-strings as PEP 701 does")

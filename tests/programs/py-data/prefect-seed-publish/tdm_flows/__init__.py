@@ -1,0 +1,1 @@
+"""Prefect-style flows for publishing seed data to DATAMIMIC."""
