@@ -164,3 +164,24 @@ def shared_variable_message(rule: Rule, variable: str, where: str) -> str:
         f"{rule.title}: the v1 base in {variable} is also used by {where}, "
         "and the call cannot be rewritten without changing it: migrate by hand"
     )
+
+def unfollowed(source: bytes, settings: Settings, followed: Sequence[tuple[int, int]]) -> list[int]:
+    """Where the source holds the v1 base outside every URL the front end followed (byte offsets)."""
+    base = settings.table.v1_base.encode()
+    out = []
+    start = source.find(base)
+    while start != -1:
+        if not any(a <= start < b for a, b in followed):
+            out.append(start)
+        start = source.find(base, start + 1)
+    return out
+
+
+def unfollowed_finding(settings: Settings, position: Position, datamimic: bool, where: str) -> Finding | None:
+    """No silent misses: a v1 URL no followed call uses is reported, as DATAMIMIC's (it blocks)
+    when its own base says so, else as a possible call."""
+    if datamimic:
+        message = f"a DATAMIMIC v1 URL {where} that no call the migrator follows uses: migrate it by hand"
+        return finding(settings, "DM003", Status.REVIEW, position, message)
+    message = f"a v1 URL {where} that the migrator does not follow to a call: check it if it is DATAMIMIC's"
+    return finding(settings, "DM000", Status.POSSIBLE, position, message)
