@@ -43,6 +43,7 @@ GENERIC_NAME = frozenset("""
     options opts option args arg argv params param default defaults remote external public local target instance
     link full main my our the client session value var str format join rstrip strip lstrip removesuffix replace
     key name data rest web app backend upstream origin site domain current global vars secrets inputs
+    project projects proj pid id ids task tasks file files path paths v1 version
     __ f s r u
 """.split())
 # Host words that say nothing of which service answers there.
@@ -105,9 +106,11 @@ class Mapped:
 
 @dataclass(frozen=True)
 class Unknown:
-    """A DATAMIMIC v1 URL with no mapping for its path or method."""
+    """A DATAMIMIC v1 URL with no mapping for its path or method (DM100), or one whose path
+    is only known at run time, so no rule can be told (DM003)."""
 
     message: str
+    rule: str = "DM100"
 
 
 @dataclass(frozen=True)
@@ -138,9 +141,12 @@ def classify(flat: Flat, method: str | None, settings: Settings, context: Sequen
         if match is not None:
             candidates.append((entry.v1.literal_count, entry, match))
     if not candidates:
-        if evident:
-            return Unknown(f"no v2 mapping for {_path(flat, base_start)}")
-        return None
+        if not evident:
+            return None
+        path = _path(flat, base_start)
+        if "{…}" in path:
+            return Unknown(f"the path of this DATAMIMIC v1 URL ({path}) is only known at run time: migrate it by hand", "DM003")
+        return Unknown(f"no v2 mapping for {path}")
     candidates.sort(key=lambda c: -c[0])
     if not evident:
         rule = next((e for _, e, _ in candidates if isinstance(e, Rule)), None)

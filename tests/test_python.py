@@ -91,6 +91,11 @@ def check(before: str, after: str, settings, **changes) -> None:
             id="update-path-at-run-time-is-unsafe",
         ),
         pytest.param(
+            f'requests.put("{H}/api/v1/p/files/rename" , json={{"old_name": o, "new_name": n}})\n',
+            f'requests.put(f"{H}/api/v2/projects/p/files/{{o}}/rename" , json={{"new_filename": n}})\n',
+            id="a-plain-string-that-must-hold-a-value-becomes-an-f-string",
+        ),
+        pytest.param(
             "# caf\u00e9\n" + f'requests.get("{H}/api/v1/p1/info")\n',
             "# caf\u00e9\n" + f'requests.get("{H}/api/v2/projects/p1")\n',
             id="non-ascii-before",
@@ -135,7 +140,6 @@ def test_any_object_get_with_a_v1_url_is_a_call(settings):
         pytest.param(f'requests.get(f"{H}/api/v1/{{p}}/task/{{t}}").json()["task_count"]\n', ("DM107", "review"), id="task-count"),
         pytest.param(f'return_value = requests.get(f"{H}/api/v1/{{p}}/files").json()\n', ("DM101", "review"), id="whole-response"),
         pytest.param(f'json.loads(requests.get(f"{H}/api/v1/{{p}}/files").text)\n', ("DM101", "review"), id="parsed-by-hand"),
-        pytest.param(f'requests.put("{H}/api/v1/p/files/rename" , json={{"old_name": o, "new_name": n}})\n', ("DM106", "review"), id="hole-into-plain-string"),
         pytest.param(f'requests.put(f"{H}/api/v1/{{p}}/files", files={{"file": fh}})\n', ("DM103", "review"), id="update-name-unknown"),
         pytest.param(f'requests.post(f"{H}/api/v1/{{p}}/files", files=files, data=form)\n', ("DM102", "review"), id="create-data-not-literal"),
         pytest.param(f'requests.request(m, f"{H}/api/v1/{{p}}/files")\n', ("DM100", "unmapped"), id="method-at-run-time"),

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from migrator.edits import ByteEdit
+from migrator.python.tree import Scope
 from migrator.ruletable import Rule
 from migrator.urls import Edit, UrlMatch
 
@@ -21,11 +22,16 @@ SUBPROCESS = {"run", "call", "check_call", "check_output", "Popen"}
 
 @dataclass(frozen=True)
 class HttpCall:
-    node: cst.Call
+    node: cst.Call  # the call site: a request, or a call of a function of the run that makes one
     method: str | None
     url: cst.BaseExpression
     keywords: dict[str, cst.Arg]
     receiver: cst.BaseExpression | None  # the client or session object, if any
+    # Through a wrapper: the scope the URL and receiver are read in (the wrapper's, its
+    # parameters bound to the call's arguments), and whether it returns the response's JSON.
+    frame: Scope | None = None
+    returns_json: bool = False
+    request: cst.Call | None = None  # the request the wrapper makes
 
 
 @dataclass

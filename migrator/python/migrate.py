@@ -13,13 +13,13 @@ from migrator.config import Settings
 from migrator.edits import ByteEdit, Fix, ignored_lines
 from migrator.findings import Finding, Status
 from migrator.frontend import CannotRewrite
-from migrator.matching import Mapped, Possible, Unknown, classify
+from migrator.matching import Mapped, Possible, Unknown, classify, evidence, names_datamimic
 from migrator.python.bodies import Requests
 from migrator.python.calls import CLIENTS, SUBPROCESS, HttpCall, Rewrite, callee, http_call, static
 from migrator.python.reads import Reads, is_keyword
 from migrator.python.tree import ParseError, Scope, Tree
 from migrator.python.values import EXPRESSION, RAW, Values, render
-from migrator.urls import Edit, Flat, Literal, Piece
+from migrator.urls import Edit, Flat, Hole, Literal, Piece, find_base
 
 __all__ = ["ParseError", "migrate"]
 
@@ -40,15 +40,22 @@ class _Program:
         self.rewrites: list[Rewrite] = []
         self.classified_urls: list[tuple[tuple[int, int], bool]] = []  # (span, migrating)
         self.base_url_spans: dict[cst.Call, tuple[int, int]] = {}
+        self.followed: list[tuple[int, int]] = []  # byte ranges of source text in URLs classified
 
     def run(self) -> tuple[list[Fix], list[Finding]]:
+        flow = self.values.flow
+        calls: list[HttpCall] = []
         for node in self.tree.calls:
-            call = http_call(node)
+            call = http_call(node) or flow.wrapped(node, self.tree.scope_of[node])
             if call is not None:
-                self.visit_call(call)
+                calls.append(call)
             elif callee(node) in SUBPROCESS:
                 self.visit_subprocess(node)
+        for call in calls:
+            if not flow.inside_wrapper(call.node):
+                self.visit_call(call)
         fixes = self.settle_shared_variables()
+        self.report_unfollowed()
         return fixes, self.findings
 
     def report(self, rule_id: str, status: Status, node: cst.CSTNode, message: str) -> None:
@@ -96,17 +103,72 @@ class _Program:
 
     def visit_call(self, call: HttpCall) -> None:
         scope = self.tree.scope_of[call.node]
-        pieces = self.url_pieces(call, scope)
+        pieces = self.url_pieces(call, call.frame or scope)
         if not pieces:
             return
         flat = Flat.of(pieces)
-        found = classify(flat, call.method, self.settings, scope.names())
+        context = scope.names() + (call.frame.names() if call.frame is not None else [])
+        found = classify(flat, call.method, self.settings, context)
         if found is None:
             return
-        spans = [self.tree.span(call.url)]
+        self.follow(flat)
+        # Where the call uses shared definitions: its own URL (or, through a wrapper, the call
+        # site), and every expansion its URL came through on the way.
+        spans = [self.tree.span(call.node if call.frame is not None else call.url)]
+        spans += [via.span for piece in flat.pieces for via in piece.via]
         if call.node in self.base_url_spans:
             spans.append(self.base_url_spans[call.node])
         self.handle(found, call.node, spans, lambda mapped: self.rewrite(call, mapped, spans))
+
+    def follow(self, flat: Flat) -> None:
+        for piece in flat.pieces:
+            if isinstance(piece, Literal) and piece.offsets:
+                self.followed.append((self.tree.byte(piece.offsets[0]), self.tree.byte(piece.offsets[-1])))
+
+    def report_unfollowed(self) -> None:
+        """No silent misses: a v1 URL no classified call uses is reported where it stands."""
+        offsets = frontend.unfollowed(self.tree.source, self.settings, self.followed)
+        if not offsets:
+            return
+        file_evidence = names_datamimic(self.tree.source.decode("utf-8", "replace"), self.settings.table.evidence)
+        strings = [(self.tree.byte_span(node), node) for node in self.tree.strings]
+        lines: set[int] = set()
+        for offset in offsets:
+            node = next((n for (a, b), n in strings if a <= offset < b), None)
+            if node is None:
+                line = self.tree.source.count(b"\n", 0, offset) + 1
+                position, datamimic, where = (line, 1, line), False, "in a comment"
+            else:
+                position = self.tree.line_column(node)
+                datamimic, where = self.describe_unfollowed(node)
+            if position[0] in lines or not (datamimic or file_evidence):
+                continue
+            lines.add(position[0])
+            found = frontend.unfollowed_finding(self.settings, position, datamimic, where)
+            if found is not None:
+                self.findings.append(found)
+
+    def describe_unfollowed(self, node: cst.CSTNode) -> tuple[bool, str]:
+        """Whether a string no followed call uses is a DATAMIMIC v1 URL by its own base, and where it goes."""
+        expression = node
+        while isinstance(self.tree.parent.get(expression), (cst.ConcatenatedString, cst.BinaryOperation)):
+            expression = self.tree.parent[expression]
+        holder = self.tree.parent.get(expression)
+        if isinstance(holder, cst.Expr):
+            return False, "in a docstring"
+        scope = self.tree.scope_of[node]
+        flat = Flat.of(self.values.pieces(expression, scope))
+        base_start = find_base(flat, self.settings.table.v1_base)
+        datamimic = base_start >= 0 and evidence(flat, base_start, self.settings, scope.names()) is None
+        if isinstance(holder, cst.Arg):
+            call = self.tree.parent.get(holder)
+            name = callee(call) if isinstance(call, cst.Call) else ""
+            return datamimic, f"passed to {name}()" if name else "passed on"
+        if isinstance(holder, cst.Return):
+            return datamimic, "returned"
+        if isinstance(holder, (cst.Assign, cst.AnnAssign)):
+            return datamimic, "assigned here"
+        return datamimic, "in a string"
 
     def handle(self, found: Possible | Unknown | Mapped, node: cst.Call, spans: list[tuple[int, int]], rewrite) -> None:
         """Report a possible or unmapped call, or rewrite a mapped one; remember the URLs of
@@ -114,7 +176,7 @@ class _Program:
         if isinstance(found, Possible):
             self.report("DM000", Status.POSSIBLE, node, frontend.possible_message(found))
         elif isinstance(found, Unknown):
-            self.report("DM100", Status.UNMAPPED, node, found.message)
+            self.report(found.rule, Status.UNMAPPED if found.rule == "DM100" else Status.REVIEW, node, found.message)
         elif self.settings.enabled(found.rule.id) and rewrite(found):
             return
         self.classified_urls.extend((span, False) for span in spans)
@@ -136,6 +198,7 @@ class _Program:
             call = HttpCall(node, curl.method, url.node, {}, None)  # type: ignore[arg-type]
             found = classify(Flat.of(url.pieces), curl.method, self.settings, scope.names())
             if found is not None:
+                self.follow(Flat.of(url.pieces))
                 span = self.tree.span(url.node)
                 self.handle(found, node, [span], lambda mapped: self.rewrite_subprocess(call, mapped, span))
 
@@ -178,17 +241,34 @@ class _Program:
         self.rewrites.append(work)
         return True
 
-    def render_edit(self, edit: Edit) -> ByteEdit:
+    def render_edit(self, edit: Edit) -> list[ByteEdit]:
+        """The byte edits that write ``edit`` into the source."""
+        promoted = self.promotable(edit)
         try:
-            text = render(edit.content, edit.context, edit.side)
+            text = render(edit.content, promoted[1] if promoted else edit.context, edit.side)
         except ValueError as exc:
             raise CannotRewrite(str(exc)) from None
+        if promoted:
+            # "/files" that must now hold {name}: written as f"/files/{name}" (the string has no braces).
+            node = promoted[0]
+            prefix_at = self.tree.span(node)[0] + len(node.prefix)
+            return [self.tree.byte_edit(prefix_at, prefix_at, "f"), self.tree.byte_edit(edit.start, edit.end, text)]
         emptied = self.values.strings.get((edit.start, edit.end)) if not text else None
         operation = self.tree.parent.get(emptied) if emptied is not None else None
         if isinstance(operation, cst.BinaryOperation) and isinstance(operation.operator, cst.Add) and operation.right is emptied:
             # api + "/info" -> api, not api + ""
-            return self.tree.byte_edit(self.tree.span(operation.left)[1], self.tree.span(emptied)[1], "")
-        return self.tree.byte_edit(edit.start, edit.end, text)
+            return [self.tree.byte_edit(self.tree.span(operation.left)[1], self.tree.span(emptied)[1], "")]
+        return [self.tree.byte_edit(edit.start, edit.end, text)]
+
+    def promotable(self, edit: Edit) -> tuple[cst.SimpleString, str] | None:
+        """The plain string an edit with a run-time value lands in, when it can become an f-string."""
+        if not edit.context.startswith("py:") or "f" in edit.context.split(":")[1] or not any(isinstance(i, Hole) for i in edit.content):
+            return None
+        for (start, end), node in self.values.strings.items():
+            if start <= edit.start and edit.end <= end and not set("{}\\") & set(node.value) and node.prefix.lower() in ("", "u"):
+                flags, quote = edit.context.split(":")[1:]
+                return node, f"py:{flags}f:{quote}"
+        return None
 
     def rewrite_reads(self, work: Rewrite) -> list[int]:
         """Rewrite the reads of the call's response; the lines of those that cannot be (reported)."""
@@ -219,7 +299,7 @@ class _Program:
         for work in active:
             start, end = self.tree.span(work.call.node)
             span = (self.tree.byte(start), self.tree.byte(end))
-            edits = [self.render_edit(e) for e in work.url_edits] + work.byte_edits
+            edits = [b for e in work.url_edits for b in self.render_edit(e)] + work.byte_edits
             position = self.tree.line_column(work.call.node)
             fixes.append(frontend.migrated_fix(work.rule, position, span, edits, work.unsafe_reason))
         return fixes
@@ -261,17 +341,24 @@ class _Program:
             if is_keyword(use, self.tree):
                 continue
             start = self.tree.span(use)[0]
-            if any(a <= start < b for a, b in migrating) or _is_assignment_target(use, self.tree):
+            if _is_assignment_target(use, self.tree):
                 continue
             line = f"line {self.tree.line_column(use)[0]}"
+            # A use that a call staying on v1 goes through blocks, even if a migrating call
+            # goes through it too (a wrapper both call).
             if any(a <= start < b for (a, b), ok in self.classified_urls if not ok) or any(a <= start < b for a, b in held):
                 return line, None
-            other = other or line
+            if not any(a <= start < b for a, b in migrating):
+                other = other or line
         return None, other
 
 
 def _is_assignment_target(name: cst.Name, tree: Tree) -> bool:
+    """A name defined here (assigned, declared global, a function, class or parameter):
+    not a use of its value."""
     parent = tree.parent.get(name)
+    if isinstance(parent, (cst.FunctionDef, cst.ClassDef, cst.Param)) and parent.name is name:
+        return True
     if isinstance(parent, cst.Attribute) and parent.attr is name:
         parent = tree.parent.get(parent)
-    return isinstance(parent, (cst.AssignTarget, cst.AnnAssign))
+    return isinstance(parent, (cst.AssignTarget, cst.AnnAssign, cst.NameItem))

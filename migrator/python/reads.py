@@ -61,7 +61,10 @@ class Reads:
         and the places where the response goes where it cannot be followed."""
         roots: list[cst.CSTNode] = []
         escapes: list[cst.CSTNode] = []
-        for expression in self.responses_of(call, escapes):
+        if call.returns_json:  # a wrapper that hands back the response's JSON: the call is the root
+            awaited = self.tree.parent.get(call.node)
+            roots.append(awaited if isinstance(awaited, cst.Await) else call.node)
+        for expression in [] if call.returns_json else self.responses_of(call, escapes):
             holder = self.tree.parent.get(expression)
             if isinstance(holder, cst.Await):
                 expression, holder = holder, self.tree.parent.get(holder)

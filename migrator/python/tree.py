@@ -80,6 +80,7 @@ class Scope:
     assignments: dict[str, list[tuple[cst.CSTNode, Scope]]] = field(default_factory=lambda: defaultdict(list))
     # In a class: attributes set with self.NAME = ... in its methods.
     self_attributes: dict[str, list[tuple[cst.CSTNode, Scope]]] = field(default_factory=lambda: defaultdict(list))
+    globals: set[str] = field(default_factory=set)  # names a function declares global
 
     def names(self) -> list[str]:
         out = []
@@ -100,6 +101,29 @@ class Scope:
 PARAMETER = cst.Name("__parameter__")  # the value of a name bound as a parameter or loop target
 
 
+@dataclass
+class Binding:
+    """What a parameter stands for in one call: the argument, where it is written, and the
+    variables it came through there."""
+
+    value: cst.CSTNode
+    scope: Scope
+    via: tuple = ()
+
+
+@dataclass(eq=False)
+class Frame(Scope):
+    """A function's scope as one call sees it: its parameters bound to that call's arguments."""
+
+    bindings: dict[str, Binding] = field(default_factory=dict)
+    function: Scope | None = None  # the function's own scope, whose assignments a frame shares
+
+    @classmethod
+    def of(cls, function: Scope, bindings: dict[str, Binding]) -> Frame:
+        return cls(function.node, function.kind, function.parent, function.name, function.assignments,
+                   function.self_attributes, function.globals, bindings=bindings, function=function)  # fmt: skip
+
+
 def _child_fields(kind: type) -> tuple[str, ...]:
     """The fields of a node type that can hold expressions or statements (not whitespace or punctuation)."""
     names = []
@@ -117,7 +141,8 @@ _SKIPPED = {"lpar", "rpar", "leading_lines", "header", "footer", "semicolon", "c
 _FIELDS: dict[type, tuple[str, ...]] = {}
 _RECORDED = {
     cst.Call, cst.Name, cst.FunctionDef, cst.ClassDef, cst.Assign, cst.AnnAssign, cst.AugAssign,
-    cst.For, cst.CompFor, cst.WithItem, cst.Import, cst.ImportFrom,
+    cst.For, cst.CompFor, cst.WithItem, cst.Import, cst.ImportFrom, cst.SimpleString, cst.FormattedString,
+    cst.Global,
 }  # fmt: skip
 
 
@@ -140,6 +165,7 @@ class Tree:
         self.parent: dict[cst.CSTNode, cst.CSTNode] = {}
         self.scope_of: dict[cst.CSTNode, Scope] = {}
         self.calls: list[cst.Call] = []
+        self.strings: list[cst.SimpleString | cst.FormattedString] = []
         self.names: dict[str, list[cst.Name]] = defaultdict(list)
         self.module_scope = Scope(self.module, "module", None)
         self._spans: dict[cst.CSTNode, tuple[int, int]] | None = None
@@ -179,6 +205,9 @@ class Tree:
         if isinstance(node, cst.Call):
             self.calls.append(node)
             self.scope_of[node] = scope
+        elif isinstance(node, (cst.SimpleString, cst.FormattedString)):
+            self.strings.append(node)
+            self.scope_of[node] = scope
         elif isinstance(node, cst.Name):
             self.names[node.value].append(node)
             self.scope_of[node] = scope
@@ -200,6 +229,8 @@ class Tree:
             self._assign(node.target, PARAMETER, scope)
         elif isinstance(node, cst.WithItem) and node.asname is not None:
             self._assign(node.asname.name, node.item, scope)
+        elif isinstance(node, cst.Global):
+            scope.globals.update(item.name.value for item in node.names)
         elif isinstance(node, (cst.Import, cst.ImportFrom)) and not isinstance(node.names, cst.ImportStar):
             for alias in node.names:
                 bound = alias.asname.name if alias.asname else alias.name
@@ -210,7 +241,9 @@ class Tree:
     def _assign(self, target: cst.BaseExpression, value: cst.CSTNode | None, scope: Scope) -> None:
         value = PARAMETER if value is None else value
         if isinstance(target, cst.Name):
-            scope.assignments[target.value].append((value, scope))
+            # ``global NAME`` in a function: the assignment is the module's.
+            home = self.module_scope if target.value in scope.globals else scope
+            home.assignments[target.value].append((value, scope))
         elif isinstance(target, (cst.Tuple, cst.List)):
             for element in target.elements:
                 self._assign(element.value, PARAMETER, scope)
@@ -230,7 +263,10 @@ class Tree:
         current: Scope | None = scope
         while current is not None:
             if name in current.assignments and (current is scope or current.kind != "class"):
-                return current.assignments[name]
+                found = current.assignments[name]
+                # NAME = None, set for real later (a global filled in by main()): the later value counts.
+                real = [entry for entry in found if not (isinstance(entry[0], cst.Name) and entry[0].value == "None")]
+                return real if len(real) == 1 else found
             current = current.parent
         return []
 
@@ -281,6 +317,11 @@ class Tree:
             if code_start <= start and end <= code_end:
                 return self._to_byte(text_start + start - code_start), self._to_byte(text_start + end - code_start)
         raise ValueError("libcst does not write this part of the file back as it reads it")
+
+    def byte_span(self, node: cst.CSTNode) -> tuple[int, int]:
+        """Where a node stands in the source, in bytes."""
+        start, end = self.span(node)
+        return self.byte(start), self.byte(end)
 
     def byte_edit(self, start: int, end: int, text: str) -> ByteEdit:
         """Replace code characters [start, end) by ``text``, as an edit of the source's bytes."""

@@ -14,7 +14,8 @@ from collections.abc import Sequence
 
 import libcst as cst
 
-from migrator.python.tree import PARAMETER, Scope, Tree
+from migrator.python.flow import Flow, binding_of
+from migrator.python.tree import PARAMETER, Frame, Scope, Tree
 from migrator.urls import Content, Hole, Literal, Piece, Via
 
 EXPRESSION = "py-expr"  # between expressions: nothing can be written there
@@ -67,6 +68,7 @@ def _decode(text: str, start: int, raw: bool, formatted: bool) -> tuple[str, tup
 class Values:
     def __init__(self, tree: Tree) -> None:
         self.tree = tree
+        self.flow = Flow(tree)
         # (start, end) of a plain string's text -> the string, to drop a string an edit empties
         self.strings: dict[tuple[int, int], cst.SimpleString] = {}
 
@@ -124,6 +126,10 @@ class Values:
             plain = part.conversion is None and part.format_spec is None and part.equal is None
             if plain and isinstance(part.expression, (cst.Name, cst.Attribute)):
                 out.extend(self.variable(part.expression, scope, via, depth, (span, context, inner)))
+            elif plain and isinstance(part.expression, cst.Call):
+                found = self.call(part.expression, scope, via, depth, context, (span, inner))
+                known = not (len(found) == 1 and isinstance(found[0], Hole))
+                out.extend(found if known else [Hole(inner, span, context, found[0].name, via)])
             else:
                 out.append(Hole(inner, span, context, _environment_name(part.expression), via))
         return out
@@ -135,7 +141,17 @@ class Values:
         args = [e.value for e in right.elements] if isinstance(right, cst.Tuple) else [right]
         return self._fill_fields(self.simple_string(node.left, via), _PERCENT_FIELD, args, {}, scope, via, depth)
 
-    def call(self, node: cst.Call, scope: Scope, via: tuple[Via, ...], depth: int, context: str) -> list[Piece]:
+    def call(
+        self,
+        node: cst.Call,
+        scope: Scope,
+        via: tuple[Via, ...],
+        depth: int,
+        context: str,
+        anchor: tuple[tuple[int, int], str] | None = None,
+    ) -> list[Piece]:
+        """The text a call returns: string methods, joins, and the run's own functions read
+        through (``anchor``: where the call is written, when inside an f-string's braces)."""
         func = node.func
         args = [a.value for a in node.args if a.keyword is None and not a.star]
         keywords = {a.keyword.value: a.value for a in node.args if a.keyword is not None}
@@ -149,8 +165,37 @@ class Values:
             if isinstance(last, Literal) and last.text.endswith("/"):
                 return [self.hole(node, context, via)]  # the strip would change the text: not followed
             return inner
+        if name == "lstrip" and isinstance(func, cst.Attribute) and [self._static(a) for a in args] == ["/"]:
+            inner = self.pieces(func.value, scope, via, depth + 1)
+            first = inner[0] if inner else None
+            if not isinstance(first, Literal):
+                return [self.hole(node, context, via)]
+            cut = len(first.text) - len(first.text.lstrip("/"))
+            return ([_slice(first, cut, len(first.text))] if cut < len(first.text) else []) + inner[1:]
         if name == "str" and len(args) == 1:
             return self.pieces(args[0], scope, via, depth + 1)
+        if name == "join" and isinstance(func, cst.Attribute) and len(args) == 2 and self._dotted(func.value) in ("posixpath", "os.path"):
+            first, second = (self.pieces(a, scope, via, depth + 1) for a in args)
+            if second and isinstance(second[0], Literal) and second[0].text.startswith("/"):
+                return [self.hole(node, context, via)]  # an absolute second part replaces the first
+            ends = bool(first) and isinstance(first[-1], Literal) and first[-1].text.endswith("/")
+            return first + ([] if ends else [Literal("/", None, EXPRESSION)]) + second
+        if name == "join" and isinstance(func, cst.Attribute) and self._static(func.value) is not None and len(args) == 1:
+            parts = args[0]
+            if isinstance(parts, (cst.List, cst.Tuple)) and not any(isinstance(e, cst.StarredElement) for e in parts.elements):
+                separator = [Literal(self._static(func.value), None, EXPRESSION)]  # type: ignore[arg-type]
+                out: list[Piece] = []
+                for index, element in enumerate(parts.elements):
+                    out += (separator if index else []) + self.pieces(element.value, scope, via, depth + 1)
+                return [p for p in out if not (isinstance(p, Literal) and not p.text)]
+        target = self.flow.target(node, scope)
+        returned = self.flow.returned(target.function) if target is not None else None
+        frame = self.flow.frame(target, node, scope, via) if returned is not None else None
+        if frame is not None:
+            span, source = anchor or (self.tree.span(node), self.tree.text(node))
+            inner = self.pieces(returned, frame, (*via, Via(f"{name}()", source, span, context)), depth + 1)  # type: ignore[arg-type]
+            if not (len(inner) == 1 and isinstance(inner[0], Hole)):
+                return inner
         if name == "urljoin" and len(args) == 2:
             base = self.pieces(args[0], scope, via, depth + 1)
             path = self.pieces(args[1], scope, via, depth + 1)
@@ -215,6 +260,17 @@ class Values:
         if len(found) != 1 or any(v.name == name for v in via):
             return [hole]
         value, value_scope = found[0]
+        if value is PARAMETER and isinstance(node, cst.Name):
+            # A parameter bound to the argument of the call read through: the caller's text.
+            binding = binding_of(scope, node.value, value_scope)
+            if binding is not None:
+                return self.pieces(binding.value, binding.scope, binding.via, depth + 1)
+        if isinstance(value, cst.FunctionDef) and isinstance(node, cst.Attribute):
+            target = self.flow.property(node, scope)
+            returned = self.flow.returned(target.function) if target is not None else None
+            if returned is not None:
+                frame = Frame.of(target.scope, {})  # type: ignore[union-attr]
+                return self.pieces(returned, frame, (*via, Via(name, source, span, context)), depth + 1)
         if value is PARAMETER or not isinstance(value, cst.BaseExpression):
             return [hole]
         pieces = self.pieces(value, value_scope, (*via, Via(name, source, span, context)), depth + 1)
@@ -237,6 +293,14 @@ class Values:
             return []
         attribute = node.attr.value
         return [*owner.assignments.get(attribute, []), *owner.self_attributes.get(attribute, [])]
+
+    @staticmethod
+    def _dotted(node: cst.BaseExpression) -> str:
+        if isinstance(node, cst.Name):
+            return node.value
+        if isinstance(node, cst.Attribute):
+            return f"{Values._dotted(node.value)}.{node.attr.value}"
+        return ""
 
     @staticmethod
     def _static(node: cst.BaseExpression) -> str | None:

@@ -129,7 +129,7 @@ class _Script:
             if isinstance(found, Possible):
                 self.report("DM000", Status.POSSIBLE, node, frontend.possible_message(found))
             elif isinstance(found, Unknown):
-                self.report("DM100", Status.UNMAPPED, node, found.message)
+                self.report(found.rule, Status.UNMAPPED if found.rule == "DM100" else Status.REVIEW, node, found.message)
             elif isinstance(found, Mapped) and self.settings.enabled(found.rule.id):
                 self.rewrite(call, url, found)
 

@@ -1,0 +1,226 @@
+"""The flow across functions: URL builders and request wrappers read through at each call
+site, and one plan for what they share. Proven by running the programs: every request a
+migrated program makes is either the v2 request its v1 request maps to (the call was
+migrated) or exactly the v1 request it made before (the call was reported and left), and
+never a v1 path on a v2 base."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import migrated, run_python, statuses
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
+
+from migrator.findings import Status
+from migrator.verify.emulator import Recorded
+from migrator.verify.run import expected_v2
+
+HOST = "https://acme.datamimic.io"
+
+
+class Recorder:
+    """A requests-like module and session: records each request, answers like v1 or v2."""
+
+    def __init__(self):
+        self.seen: list[tuple[str, str]] = []
+
+    def request(self, method, url, **kwargs):
+        self.seen.append((method.upper(), url))
+        return _Response(url)
+
+    def get(self, url, **kw):
+        return self.request("GET", url, **kw)
+
+    def post(self, url, **kw):
+        return self.request("POST", url, **kw)
+
+    def put(self, url, **kw):
+        return self.request("PUT", url, **kw)
+
+    def delete(self, url, **kw):
+        return self.request("DELETE", url, **kw)
+
+    def Session(self):  # noqa: N802 - requests' name
+        return self
+
+
+class _Response:
+    def __init__(self, url):
+        self.url = url
+        self.status_code = 200
+        self.text = "log line\n"
+
+    def raise_for_status(self):
+        pass
+
+    def json(self):
+        if "/api/v2/" in self.url:
+            return {"status": "SUCCESS", "current_project_files_uri": ["p/a.csv"], "task_count": None}
+        return {"task_count": 1, "result": [{"status": "SUCCESS"}], "files": [{"name": "a.csv", "extension": "csv"}]}
+
+
+def requests_made(source: str) -> list[tuple[str, str]]:
+    recorder = Recorder()
+    exec(compile(source, "<program>", "exec"), {"requests": recorder, "__name__": "__main__", "print": lambda *a: None})
+    return recorder.seen
+
+
+def assert_one_plan(source: str, settings) -> str:
+    """Run the original and the migrated program: each request is its v2 form or unchanged."""
+    new = migrated(source, settings, "python")
+    before, after = requests_made(source), requests_made(new)
+    assert len(before) == len(after)
+    for (method, old_url), (new_method, new_url) in zip(before, after):
+        assert method == new_method
+        path = old_url.removeprefix(HOST)
+        expected = expected_v2(Recorded(method, path.split("?")[0], ()), settings.table)
+        if new_url == old_url:
+            continue  # left on v1: the call must have been reported (checked by the callers)
+        assert expected is not None, f"{old_url} became {new_url}"
+        assert new_url.removeprefix(HOST).split("?")[0] == expected.path, f"{old_url} became {new_url}"
+    return new
+
+
+WRAPPED = '''\
+BASE = "{HOST}/api/v1/p1"
+
+
+def api(path):
+    return f"{{BASE}}{{path}}"
+
+
+def main():
+    s = requests.Session()
+    s.get(api("/info")).raise_for_status()
+    r = s.get(api("/task/t1"))
+    print(r.json()["result"][0]["status"])
+{extra}
+
+if __name__ == "__main__":
+    main()
+'''
+
+
+def test_a_url_builder_is_read_through_and_its_base_moves_when_every_call_migrates(settings):
+    source = WRAPPED.format(HOST=HOST, extra="")
+    new = assert_one_plan(source, settings)
+    assert 'BASE = "https://acme.datamimic.io/api/v2/projects/p1"' in new
+    assert 's.get(api("")).raise_for_status()' in new and 'api("/tasks/t1/metadata")' in new
+
+
+def test_a_call_that_stays_on_v1_keeps_the_shared_base_on_v1(settings):
+    """One call reads .task_count, which v2 lacks: it stays, so BASE and the wrapper stay too."""
+    source = WRAPPED.format(HOST=HOST, extra='    print(s.get(api("/task/t1")).json()["task_count"])')
+    result = run_python(source, settings)
+    assert "migrated" not in {status for _, status in statuses(result)}
+    assert_one_plan(source, settings)
+
+
+REQUEST_WRAPPER = '''\
+class DatamimicClient:
+    def __init__(self, root, project):
+        self.root = root
+        self.project = project
+        self.session = requests.Session()
+
+    @property
+    def base_url(self):
+        return f"{{self.root}}/api/v1/{{self.project}}"
+
+    def _url(self, path):
+        return f"{{self.base_url}}/{{path.lstrip('/')}}"
+
+    def _request(self, method, path, **kw):
+        resp = self.session.request(method, self._url(path), **kw)
+        resp.raise_for_status()
+        return resp
+
+    def status(self, task_id):
+        return self._request("GET", f"/task/{{task_id}}").json()["result"][0]["status"]
+
+    def log(self, task_id):
+        return self._request("GET", f"task/{{task_id}}/log").text
+
+
+client = DatamimicClient("{HOST}", "p1")
+print(client.status("t1"), client.log("t1"))
+'''
+
+
+def test_a_request_wrapper_makes_each_call_site_a_request(settings):
+    source = REQUEST_WRAPPER.format(HOST=HOST)
+    new = assert_one_plan(source, settings)
+    assert '"/api/v2/projects/' in new or "/api/v2/projects/" in new
+    assert 'f"/tasks/{task_id}/metadata"' in new and '.json()["status"]' in new
+    assert 'f"tasks/{task_id}/logs?encode=false"' in new
+
+
+# ------------------------------------------------------------------ the property
+
+
+ENDPOINTS = [
+    ("GET", "/info", "r.raise_for_status()"),
+    ("GET", "/files", 'print([f["name"] for f in r.json()["files"]])'),
+    ("GET", "/task/t1", 'print(r.json()["result"][0]["status"])'),
+    ("GET", "/task/t1/log", "print(r.text)"),
+    ("DELETE", "/files/a.csv", "r.raise_for_status()"),
+]
+# Reads that v2 has no equivalent for: the call must stay on v1, reported.
+BLOCKING = {"/files": 'print(r.json()["files"][0]["extension"])', "/task/t1": 'print(r.json()["task_count"])'}
+
+
+@st.composite
+def programs(draw):
+    style = draw(st.sampled_from(["constant", "builder", "method", "property"]))
+    with_project = draw(st.booleans())
+    base = f"{HOST}/api/v1" + ("/p1" if with_project else "")
+    prefix = "" if with_project else "/p1"
+    calls = draw(st.lists(st.sampled_from(range(len(ENDPOINTS))), min_size=1, max_size=4))
+    blocked = draw(st.sets(st.sampled_from(range(len(calls))), max_size=2))
+    lines = [f'BASE = "{base}"', "session = requests.Session()", ""]
+    if style == "builder":
+        lines += ["def api(path):", '    return BASE + path', ""]
+    if style in ("method", "property"):
+        lines += ["class Datamimic:"]
+        if style == "property":
+            lines += ["    @property", "    def base(self):", "        return BASE", ""]
+        getter = "self.base" if style == "property" else "BASE"
+        lines += ["    def url(self, path):", f'        return f"{{{getter}}}{{path}}"', "", "dm = Datamimic()", ""]
+    for index, endpoint in enumerate(calls):
+        method, path, read = ENDPOINTS[endpoint]
+        if index in blocked and path in BLOCKING:
+            read = BLOCKING[path]
+        url = {
+            "constant": f'BASE + "{prefix}{path}"',
+            "builder": f'api("{prefix}{path}")',
+            "method": f'dm.url("{prefix}{path}")',
+            "property": f'dm.url("{prefix}{path}")',
+        }[style]
+        lines += [f"r = session.request({method!r}, {url})", read]
+    return "\n".join(lines) + "\n"
+
+
+@hypothesis_settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(programs())
+def test_every_request_is_its_v2_form_or_left_as_it_was(settings, program):
+    result = run_python(program, settings)
+    new = assert_one_plan(program, settings)
+    left = [f for f in result.findings if f.status is not Status.MIGRATED]
+    if new == program:
+        return
+    # Whatever stayed on v1 is reported.
+    before, after = requests_made(program), requests_made(new)
+    if any(old == same for old, same in zip(before, after)):
+        assert left, "a call stayed on v1 with no finding"
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        pytest.param('def api(path):\n    return f"{BASE}{path}"\n\nBASE = "https://objects.example.net/api/v1"\nrequests.get(api("/b/files"))\n', id="a-builder-of-another-service"),
+    ],
+)
+def test_builders_of_other_services_are_left_alone(source, settings):
+    result = run_python(source, settings)
+    assert result.outcome.value == "unchanged"
