@@ -29,9 +29,6 @@ class Settings:
     unsafe_fixes: bool = False
     annotate: bool = False  # insert a TODO comment above each call that needs a person
     max_file_size: int = 2 * 1024 * 1024
-    # (module, name) of module-level names other files of the run import: not the module's alone to change.
-    imported: frozenset[tuple[str, str]] = frozenset()
-    module: str = ""  # the module of the Python file being migrated
 
     @cached_property
     def table(self) -> RuleTable:

@@ -21,6 +21,7 @@ class ByteEdit:
     start: int
     end: int
     text: bytes
+    path: str = ""  # the file, when a fix edits several ("": the file being migrated)
 
 
 @dataclass(frozen=True)
@@ -81,18 +82,24 @@ def apply(source: bytes, edits: list[ByteEdit]) -> bytes:
     return b"".join(reversed(out))
 
 
-def snippet(source: bytes, fix: Fix) -> tuple[str, str]:
-    """The lines of the call before and after this fix alone."""
+def snippet(source: bytes, fix: Fix, path: str = "") -> tuple[str, str]:
+    """The lines of the call (in file ``path``) before and after this fix alone."""
     start, end = _line_region(source, fix.span)
-    inside = [ByteEdit(e.start - start, e.end - start, e.text) for e in fix.edits if start <= e.start and e.end <= end]
+    inside = [
+        ByteEdit(e.start - start, e.end - start, e.text)
+        for e in fix.edits
+        if (e.path or path) == path and start <= e.start and e.end <= end
+    ]
     region = source[start:end]
     return region.decode("utf-8", "replace"), apply(region, inside).decode("utf-8", "replace")
 
 
 def _conflicts(edits: list[ByteEdit]) -> set[ByteEdit]:
     bad: set[ByteEdit] = set()
-    ordered = sorted(edits)
+    ordered = sorted(edits, key=lambda e: (e.path, e.start, e.end, e.text))
     for before, after in zip(ordered, ordered[1:]):
+        if before.path != after.path:
+            continue
         same_point = before.start == before.end == after.start == after.end
         if after.start < before.end or same_point:
             bad.update((before, after))
@@ -129,16 +136,23 @@ def annotations(source: bytes, findings: list[Finding]) -> list[ByteEdit]:
 
 
 def resolve_fixes(
-    source: bytes, fixes: list[Fix], unsafe_fixes: bool, marks: dict[int, IgnoreMark]
-) -> tuple[list[Fix], list[Finding]]:
-    """The fixes to apply, and a finding for every fix an ignore comment does not cover.
+    sources: dict[str, bytes],
+    fixes: list[tuple[str, Fix]],
+    unsafe_fixes: bool,
+    marks: dict[str, dict[int, IgnoreMark]],
+    refused: dict[int, str] | None = None,
+) -> tuple[list[tuple[str, Fix]], dict[str, list[Finding]]]:
+    """The fixes to apply, and per file a finding for every fix an ignore comment does not cover.
 
-    A fix applies when it is safe (or unsafe fixes are asked for), no ignore
-    comment covers it, and its edits overlap no other fix's. Fixes that share an
-    edit (the v1 base in a variable several calls use) are one group, applied
-    together or not at all: a shared definition never moves while one of its
-    uses stays on v1. The front ends plan for this; this is the last word.
+    ``fixes`` are (the file of the call, the fix); a fix may edit other files of the run
+    too. A fix applies when it is safe (or unsafe fixes are asked for), no ignore comment
+    covers it, its edits overlap no other fix's, and it is not ``refused`` (by number, with
+    why: the last check found that it breaks a file). Fixes that share an edit (the v1 base
+    in a variable several calls use) are one group, applied together or not at all: a
+    shared definition never moves while one of its uses stays on v1. The front ends plan
+    for this; this is the last word.
     """
+    refused = refused or {}
     group = list(range(len(fixes)))
 
     def root(i: int) -> int:
@@ -148,7 +162,7 @@ def resolve_fixes(
         return i
 
     owner: dict[ByteEdit, int] = {}
-    for i, fix in enumerate(fixes):
+    for i, (_, fix) in enumerate(fixes):
         for edit in fix.edits:
             if edit in owner:
                 group[root(i)] = root(owner[edit])
@@ -156,36 +170,43 @@ def resolve_fixes(
                 owner[edit] = i
     bad_edits = _conflicts(list(owner))
     why_not: dict[int, str] = {}  # fix -> why it is not applied
-    for i, fix in enumerate(fixes):
-        if is_ignored(fix.finding, marks):
-            why_not[i] = "an ignore comment leaves it alone"
+    for i, (home, fix) in enumerate(fixes):
+        if is_ignored(fix.finding, marks.get(home, {})):
+            why_not[i] = IGNORED
         elif not (fix.safe or unsafe_fixes):
-            why_not[i] = "its fix is unsafe and not applied"
+            why_not[i] = UNSAFE
         elif bad_edits.intersection(fix.edits):
             why_not[i] = "it overlaps another rewrite"
+        elif i in refused:
+            why_not[i] = refused[i]
     failed_groups = {root(i): i for i in sorted(why_not, reverse=True)}
 
-    chosen: list[Fix] = []
-    findings: list[Finding] = []
-    for i, fix in enumerate(fixes):
-        before, after = snippet(source, fix)
+    chosen: list[tuple[str, Fix]] = []
+    findings: dict[str, list[Finding]] = {path: [] for path in sources}
+    for i, (home, fix) in enumerate(fixes):
+        before, after = snippet(sources[home], fix, home)
         reason = why_not.get(i)
-        if reason == "an ignore comment leaves it alone":
+        if reason == IGNORED:
             continue
-        if reason == "its fix is unsafe and not applied":
+        if reason == UNSAFE:
             message = f"{fix.finding.message} (unsafe fix, applied with --unsafe-fixes: {fix.unsafe_reason})"
-            findings.append(replace(fix.finding, status=Status.UNSAFE, message=message, before=before, after=after))
+            findings[home].append(replace(fix.finding, status=Status.UNSAFE, message=message, before=before, after=after))
         elif reason is not None:
             message = f"{fix.finding.message}; not rewritten: {reason}, migrate it by hand"
-            findings.append(replace(fix.finding, status=Status.REVIEW, message=message, before=before))
+            findings[home].append(replace(fix.finding, status=Status.REVIEW, message=message, before=before))
         elif root(i) in failed_groups:
-            other = fixes[failed_groups[root(i)]].finding
+            other_home, other = fixes[failed_groups[root(i)]]
+            where = f"line {other.finding.line}" + (f" of {other_home}" if other_home != home else "")
             message = (
-                f"{fix.finding.message}; not rewritten: it shares a change with the call on line {other.line}, "
+                f"{fix.finding.message}; not rewritten: it shares a change with the call on {where}, "
                 f"which is not rewritten ({why_not[failed_groups[root(i)]]})"
             )
-            findings.append(replace(fix.finding, status=Status.REVIEW, message=message, before=before))
+            findings[home].append(replace(fix.finding, status=Status.REVIEW, message=message, before=before))
         else:
-            chosen.append(fix)
-            findings.append(replace(fix.finding, status=Status.MIGRATED, before=before, after=after))
+            chosen.append((home, fix))
+            findings[home].append(replace(fix.finding, status=Status.MIGRATED, before=before, after=after))
     return chosen, findings
+
+
+IGNORED = "an ignore comment leaves it alone"
+UNSAFE = "its fix is unsafe and not applied"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import traceback
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from migrator import files, gate
@@ -70,10 +70,10 @@ def migrate_source(path: str, data: bytes, kind: str, settings: Settings) -> Fil
     """Migrate the bytes of one file of the given kind."""
     if not is_candidate(data, settings):
         return FileResult(path, Outcome.UNCHANGED)
+    if kind == "python":
+        return migrate_python({path: data}, settings)[path]
     bom = BOM if data.startswith(BOM) else b""
     body = data[len(bom) :]
-    if kind == "python" and settings.imported:
-        settings = replace(settings, module=Path(path).stem)
     try:
         if kind in HOSTS:
             from migrator.hosts import migrate_host
@@ -84,26 +84,96 @@ def migrate_source(path: str, data: bytes, kind: str, settings: Settings) -> Fil
     except _parse_errors(kind) as exc:
         return _failed(path, f"cannot parse: {exc}")
     except Exception as exc:  # a bug of ours must not stop the run or touch the file
-        detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
-        return _failed(path, f"internal error, file left untouched: {detail}")
-    marks = ignored_lines(body)
-    findings = [finding for finding in findings if not is_ignored(finding, marks)]
-    chosen, fixed = resolve_fixes(body, fixes, settings.unsafe_fixes, marks)
-    all_findings = tuple(sorted([*findings, *fixed], key=lambda f: (f.line, f.column, f.rule)))
-    notes = annotations(body, list(all_findings)) if settings.annotate and kind not in UNCOMMENTABLE else []
-    new = bom + apply(body, [*{edit for fix in chosen for edit in fix.edits}, *notes])
-    if new == data:
-        return FileResult(path, Outcome.UNCHANGED, all_findings)
-    problem = gate.problem(kind, body, new[len(bom) :])
-    if problem is not None:
-        return _broken(path, kind, body, chosen, notes, problem)
-    return FileResult(path, Outcome.CHANGED, all_findings, original=data, migrated=new)
+        return _failed(path, f"internal error, file left untouched: {_exception(exc)}")
+    return _finish({path: data}, {path: kind}, [(path, fix) for fix in fixes], {path: findings}, settings)[path]
+
+
+def migrate_python(files: dict[str, bytes], settings: Settings) -> dict[str, FileResult]:
+    """Migrate Python modules of a run together: one program, whose fixes may edit several
+    of them (a base in a settings module, the paths in a client, the reads in a script).
+    A module without a candidate string is read for what it tells the others (it imports
+    their constants, calls their wrappers) and changes only where their fixes reach it."""
+    from migrator.python.migrate import migrate_files
+
+    bodies = {path: data[len(BOM) :] if data.startswith(BOM) else data for path, data in files.items()}
+    try:
+        planned, errors = migrate_files(bodies, settings)
+    except Exception as exc:  # a bug of ours must not stop the run or touch the files
+        reason = f"internal error, file left untouched: {_exception(exc)}"
+        return {path: _failed(path, reason) for path, data in files.items() if is_candidate(data, settings)}
+    results = {path: _failed(path, f"cannot parse: {error}") for path, error in errors.items() if is_candidate(files[path], settings)}
+    readable = {path: data for path, data in files.items() if path in planned}
+    fixes = [(path, fix) for path, (found, _) in planned.items() for fix in found]
+    findings = {path: found for path, (_, found) in planned.items()}
+    results.update(_finish(readable, dict.fromkeys(readable, "python"), fixes, findings, settings))
+    return {
+        path: result
+        for path, result in results.items()
+        if is_candidate(files[path], settings) or result.outcome is not Outcome.UNCHANGED or result.findings
+    }
+
+
+def _exception(exc: Exception) -> str:
+    return "".join(traceback.format_exception_only(type(exc), exc)).strip()
+
+
+def _finish(
+    files: dict[str, bytes],
+    kinds: dict[str, str],
+    fixes: list[tuple[str, Fix]],
+    findings: dict[str, list[Finding]],
+    settings: Settings,
+) -> dict[str, FileResult]:
+    """Choose the fixes to apply, write them into each file, and put every file through the
+    last check: a file that fails it stays untouched and is reported, and every fix that
+    touches it falls, with the fixes that share a change with it anywhere."""
+    boms = {path: BOM if data.startswith(BOM) else b"" for path, data in files.items()}
+    bodies = {path: data[len(boms[path]) :] for path, data in files.items()}
+    marks = {path: ignored_lines(body) for path, body in bodies.items()}
+    kept = {path: [f for f in found if not is_ignored(f, marks[path])] for path, found in findings.items()}
+    refused: dict[int, str] = {}
+    broken: dict[str, FileResult] = {}
+    while True:
+        chosen, fixed = resolve_fixes(bodies, fixes, settings.unsafe_fixes, marks, refused)
+        chosen_ids = {id(fix) for _, fix in chosen}
+        edits: dict[str, set[ByteEdit]] = {path: set() for path in bodies}
+        for home, fix in chosen:
+            for edit in fix.edits:
+                edits.setdefault(edit.path or home, set()).add(edit)
+        results: dict[str, FileResult] = {}
+        newly_broken = False
+        for path, body in bodies.items():
+            if path in broken:
+                continue
+            all_findings = tuple(sorted([*kept.get(path, []), *fixed.get(path, [])], key=lambda f: (f.line, f.column, f.rule)))
+            notes = annotations(body, list(all_findings)) if settings.annotate and kinds[path] not in UNCOMMENTABLE else []
+            new = apply(body, [*edits.get(path, ()), *notes])
+            if new == body:
+                results[path] = FileResult(path, Outcome.UNCHANGED, all_findings)
+                continue
+            problem = gate.problem(kinds[path], body, new)
+            if problem is None:
+                results[path] = FileResult(path, Outcome.CHANGED, all_findings, original=files[path], migrated=boms[path] + new)
+                continue
+            touching = [
+                (i, fix) for i, (home, fix) in enumerate(fixes) if id(fix) in chosen_ids and any((e.path or home) == path for e in fix.edits)
+            ]
+            broken[path] = _broken(path, kinds[path], body, [fix for _, fix in touching], notes, problem)
+            for i, _ in touching:
+                refused[i] = f"its rewrite would break {path}"
+            newly_broken = True
+        if not newly_broken:
+            return {**results, **broken}
 
 
 def _broken(path: str, kind: str, body: bytes, chosen: list[Fix], notes: list[ByteEdit], problem: str) -> FileResult:
     """A rewrite that fails the last check: the file stays as it is, and the fixes that
     break it on their own are named (all of them when only together they do)."""
-    culprits = [fix for fix in chosen if gate.problem(kind, body, apply(body, list(fix.edits))) is not None]
+
+    def own(fix: Fix) -> list[ByteEdit]:
+        return [edit for edit in fix.edits if edit.path in ("", path)]
+
+    culprits = [fix for fix in chosen if gate.problem(kind, body, apply(body, own(fix))) is not None]
     if notes and gate.problem(kind, body, apply(body, notes)) is not None:
         culprits = []
         names = "the --annotate comments"
@@ -169,30 +239,29 @@ def migrate_path(path: Path, settings: Settings, explicit: bool = False) -> File
     return found
 
 
-def _migrate_many(batch: list[Candidate], settings: Settings) -> list[FileResult]:
-    return [migrate_source(c.path, c.data, c.kind, settings) for c in batch]
+Task = Candidate | dict  # a file to migrate on its own, or the Python modules of one program (path -> bytes)
 
 
-def _respect_importers(results: list[FileResult], todo: list[tuple[Path, bool]], settings: Settings) -> list[FileResult]:
-    """Migrate again, leaving the constant alone, a module whose rewritten constant another file imports.
+def _migrate_many(batch: list[Task], settings: Settings) -> list[FileResult]:
+    out: list[FileResult] = []
+    for task in batch:
+        if isinstance(task, Candidate):
+            out.append(migrate_source(task.path, task.data, task.kind, settings))
+        else:
+            out.extend(migrate_python(task, settings).values())
+    return out
 
-    Such a constant is not its module's alone to change: the other file's calls
-    are not seen, and would keep v1 paths after a v2 base. Only the files of the
-    module's own project folder are read for it, and only when a Python constant
-    was rewritten.
-    """
-    from migrator.python.importers import imported_elsewhere
 
-    imported = imported_elsewhere(results, [path for path, _ in todo], settings.max_file_size)
-    if not imported:
-        return results
-    again = replace(settings, imported=frozenset(imported))
-    return [
-        migrate_source(r.path, r.original, "python", again)
-        if r.outcome is Outcome.CHANGED and any(module == Path(r.path).stem for module, _ in imported)
-        else r
-        for r in results
-    ]
+def _tasks(candidates: list[Candidate], todo: list[tuple[Path, bool]], settings: Settings) -> list[Task]:
+    """Each candidate on its own, but the Python ones grouped into programs with the modules
+    of the run that import them or that they import (read through, and changed where needed)."""
+    python = {c.path: c.data for c in candidates if c.kind == "python"}
+    tasks: list[Task] = [c for c in candidates if c.kind != "python"]
+    if python:
+        from migrator.python.importers import groups
+
+        tasks.extend(groups(python, [path for path, _ in todo], settings.max_file_size))
+    return tasks
 
 
 def plan(paths: Iterable[Path]) -> list[tuple[Path, bool]]:
@@ -224,22 +293,32 @@ def run(
             results.append(found)
         if progress:
             progress(1)
+    tasks = _tasks(candidates, todo, settings)
+    candidate_paths = {c.path for c in candidates}
+
+    def count(task: Task) -> int:
+        return 1 if isinstance(task, Candidate) else sum(path in candidate_paths for path in task)
+
+    done: list[FileResult] = []
     jobs = jobs or os.cpu_count() or 1
-    if jobs == 1 or len(candidates) < PARALLEL_THRESHOLD:
-        for candidate in candidates:
-            results.extend(_migrate_many([candidate], settings))
+    if jobs == 1 or len(tasks) < PARALLEL_THRESHOLD:
+        for task in tasks:
+            done.extend(_migrate_many([task], settings))
             if progress:
-                progress(1)
+                progress(count(task))
     else:
         from concurrent.futures import (
             ProcessPoolExecutor,  # here: a hook run on a few files never needs it
         )
 
-        size = max(1, min(16, len(candidates) // (jobs * 4)))
-        batches = [candidates[i : i + size] for i in range(0, len(candidates), size)]
+        size = max(1, min(16, len(tasks) // (jobs * 4)))
+        batches = [tasks[i : i + size] for i in range(0, len(tasks), size)]
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            for batch, done in zip(batches, pool.map(_migrate_many, batches, [settings] * len(batches))):
-                results.extend(done)
+            for batch, found in zip(batches, pool.map(_migrate_many, batches, [settings] * len(batches))):
+                done.extend(found)
                 if progress:
-                    progress(len(batch))
-    return sorted(_respect_importers(results, todo, settings), key=lambda r: r.path)
+                    progress(sum(count(task) for task in batch))
+    # A module read for a program replaces what reading it alone said of it.
+    by_path = {result.path: result for result in results}
+    by_path.update({result.path: result for result in done})
+    return sorted(by_path.values(), key=lambda r: r.path)

@@ -134,11 +134,12 @@ def test_diff_is_coloured_on_a_terminal(tmp_path):
     assert b"\x1b[31m-" in output
 
 
-def test_a_constant_another_module_imports_stays_and_the_calls_strip_it(tmp_path):
+def test_a_constant_another_module_uses_stays_and_the_calls_strip_it(tmp_path):
+    """jobs.py is read with config.py (it imports it): its print(API) is a use the calls do not cover."""
     (tmp_path / "config.py").write_text(
         'import requests\n\nAPI = "https://acme.datamimic.io/api/v1"\n\n\ndef info(p):\n    return requests.get(f"{API}/{p}/info")\n'
     )
-    (tmp_path / "jobs.py").write_text("from settings.config import (\n    API,\n)\n")
+    (tmp_path / "jobs.py").write_text("from settings.config import (\n    API,\n)\n\nprint(API)\n")
     assert cli(".", cwd=tmp_path).returncode == 1
     assert 'API = "https://acme.datamimic.io/api/v1"' in (tmp_path / "config.py").read_text()
     assert "{API.removesuffix('/api/v1')}/api/v2/projects/{p}" in (tmp_path / "config.py").read_text()

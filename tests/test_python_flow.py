@@ -6,6 +6,8 @@ never a v1 path on a v2 base."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from conftest import migrated, run_python, statuses
 from hypothesis import HealthCheck, given
@@ -224,3 +226,33 @@ def test_every_request_is_its_v2_form_or_left_as_it_was(settings, program):
 def test_builders_of_other_services_are_left_alone(source, settings):
     result = run_python(source, settings)
     assert result.outcome.value == "unchanged"
+
+
+def test_modules_of_a_run_are_one_program(tmp_path, settings):
+    """The base in a settings module, the paths in a client module: migrated together."""
+    from migrator import engine
+
+    package = tmp_path / "tdm"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "settings.py").write_text('API = "https://tdm.acme.com/api/v1"\n')
+    (package / "client.py").write_text(
+        "import requests\n\nfrom .settings import API\n\n\ndef info(project):\n"
+        '    return requests.get(f"{API}/{project}/info").status_code\n'
+    )
+    results = {r.path: r for r in engine.run(engine.plan([tmp_path]), settings, jobs=1)}
+    settings_py, client_py = str(package / "settings.py"), str(package / "client.py")
+    assert results[settings_py].migrated.decode() == 'API = "https://tdm.acme.com/api/v2"\n'
+    assert 'f"{API}/projects/{project}"' in results[client_py].migrated.decode()
+
+
+def test_a_constant_another_module_uses_in_a_call_that_stays_does_not_move(tmp_path, settings):
+    from migrator import engine
+
+    (tmp_path / "settings.py").write_text('API = "https://tdm.acme.com/api/v1"\n')
+    (tmp_path / "a.py").write_text('import requests\nfrom settings import API\nrequests.get(f"{API}/p/info")\n')
+    (tmp_path / "b.py").write_text('import requests\nfrom settings import API\nprint(requests.get(f"{API}/p/task/t").json()["task_count"])\n')
+    results = {Path(r.path).name: r for r in engine.run(engine.plan([tmp_path]), settings, jobs=1)}
+    assert results["settings.py"].outcome.value == "unchanged"
+    assert "API.removesuffix('/api/v1')" in results["a.py"].migrated.decode()
+    assert [f.status.value for f in results["b.py"].findings if f.rule == "DM107"][0] == "review"

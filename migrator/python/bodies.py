@@ -15,13 +15,14 @@ import libcst as cst
 from migrator.edits import ByteEdit
 from migrator.frontend import CannotRewrite
 from migrator.python.calls import Rewrite, callee, static
-from migrator.python.tree import Scope, Tree
+from migrator.python.project import Project
+from migrator.python.tree import Scope
 from migrator.python.values import Values
 from migrator.urls import Content, Hole, Literal, collapse, percent_encode
 
 
 class Requests:
-    def __init__(self, tree: Tree, values: Values) -> None:
+    def __init__(self, tree: Project, values: Values) -> None:
         self.tree = tree
         self.values = values
 
@@ -54,7 +55,7 @@ class Requests:
     def add_to_dict(self, node: cst.Dict, items: list[tuple[str, str]]) -> ByteEdit:
         text = ", ".join(f'"{k}": "{v}"' for k, v in items)
         start, end = self.tree.span(node)
-        inner = self.tree.code[start + 1 : end - 1]  # type: ignore[index]
+        inner = self.tree.code_at(start + 1, end - 1)
         stripped = inner.rstrip()
         if stripped and not stripped.endswith(","):
             text = ", " + text
@@ -76,13 +77,12 @@ class Requests:
             return
         fields = ", ".join(f'"{k}": "{v}"' for k, v in items)
         args = work.call.node.args
-        code = self.tree.code or ""
         # One argument a line stays one argument a line.
-        gap = code[self.tree.span(args[-2])[1] : self.tree.span(args[-1])[0]] if len(args) > 1 else ""
+        gap = self.tree.code_at(self.tree.span(args[-2])[1], self.tree.span(args[-1])[0]) if len(args) > 1 else ""
         layout = gap[gap.index("\n") :] if "\n" in gap else " "
         end = self.tree.span(args[-1])[1]
         if isinstance(args[-1].comma, cst.Comma):
-            after_comma = code.index(",", end) + 1
+            after_comma = end + self.tree.code_at(end, self.tree.span(work.call.node)[1]).index(",") + 1
             work.byte_edits.append(self.tree.byte_edit(after_comma, after_comma, f"{layout}data={{{fields}}},"))
         else:
             work.byte_edits.append(self.tree.byte_edit(end, end, f",{layout}data={{{fields}}}"))
@@ -170,7 +170,7 @@ class Requests:
             text = static(path)
             if text is not None:
                 return (percent_encode(posixpath.basename(text)),)
-            if not self.tree.lookup("os", self.tree.module_scope):
+            if not self.tree.lookup("os", scope):
                 raise CannotRewrite("the upload's path is computed at run time and os is not imported")
             work.unsafe_reason = "the file name is taken from the upload's path at run time with os.path.basename"
             source = self.tree.text(path)

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import libcst as cst
 
 from migrator.python.calls import HttpCall, http_call
+from migrator.python.project import Project
 from migrator.python.tree import PARAMETER, Binding, Frame, Scope, Tree
 
 # What a wrapper may do with its response before handing it back: it does not read the body.
@@ -50,7 +51,7 @@ def _decorators(function: cst.FunctionDef) -> set[str]:
 
 
 class Flow:
-    def __init__(self, tree: Tree) -> None:
+    def __init__(self, tree: Project) -> None:
         self.tree = tree
         self.wrappers: set[cst.FunctionDef] = set()  # functions read through as request wrappers
 
@@ -76,6 +77,12 @@ class Flow:
                 return Target(found[0][0], self.tree.scope_of[found[0][0]], False)
             return None
         if not isinstance(func, cst.Attribute):
+            return None
+        module = self.module_named(func.value, scope)
+        if module is not None:  # tdm_client.upload(...)
+            found = self.tree.lookup(func.attr.value, module.module_scope)
+            if len(found) == 1 and isinstance(found[0][0], cst.FunctionDef):
+                return Target(found[0][0], self.tree.scope_of[found[0][0]], False)
             return None
         owner = self.instance_class(func.value, scope)
         if owner is None:
@@ -120,15 +127,31 @@ class Flow:
         else:
             return None
         if isinstance(value, cst.Call):
-            return self._class_named(value.func, value_scope)
+            return self.named_class(value.func, value_scope)
         return None
 
-    def _class_named(self, node: cst.BaseExpression, scope: Scope) -> Scope | None:
+    def named_class(self, node: cst.BaseExpression, scope: Scope) -> Scope | None:
+        """The class of the run a name (or ``module.Name``) stands for."""
+        if isinstance(node, cst.Attribute):
+            module = self.module_named(node.value, scope)
+            found = self.tree.lookup(node.attr.value, module.module_scope) if module is not None else []
+        elif isinstance(node, cst.Name):
+            found = self.tree.lookup(node.value, scope)
+        else:
+            return None
+        if len(found) == 1 and isinstance(found[0][0], cst.ClassDef):
+            return self.tree.scope_of[found[0][0]]
+        return None
+
+    def module_named(self, node: cst.BaseExpression, scope: Scope) -> Tree | None:
+        """The module of the run a name stands for (``import tdm_client``, ``from pkg import mod``)."""
         if not isinstance(node, cst.Name):
             return None
         found = self.tree.lookup(node.value, scope)
-        if len(found) == 1 and isinstance(found[0][0], cst.ClassDef):
-            return self.tree.scope_of[found[0][0]]
+        if len(found) == 1 and isinstance(found[0][0], cst.Module):
+            return self.tree.tree_of(found[0][0])
+        if len(found) == 1 and isinstance(found[0][0], cst.Import):
+            return self.tree.module_by_import(found[0][0], node.value)
         return None
 
     def _annotated(self, name: str, function: Scope) -> Scope | None:
@@ -143,7 +166,7 @@ class Flow:
                     if not text.isidentifier():
                         return None
                     annotation = cst.Name(text)
-                return self._class_named(annotation, function.parent or function)
+                return self.named_class(annotation, function.parent or function)
         return None
 
     # ---------------------------------------------------------------- one call

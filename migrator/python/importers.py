@@ -1,70 +1,129 @@
-"""Module constants that other files import: found after a run, so that a
-constant holding the v1 base is not rewritten under its importers' feet.
+"""Which Python modules of a run are one program: the modules that hold a v1 URL, and every
+module of the run that imports one of them (or is imported by one), found before any is
+parsed.
 
-Only modules whose constant the run changed are looked at, and only the Python
-files of their project folder (above the top package) are read.
+A settings module holds the base, a client module imports it and holds the paths, a
+script imports the client and reads the responses: only the first holds the candidate
+string, so the others are found by their imports. A module is read for this only if it
+names one of the program's modules; the import lines are read with a pattern, not a parser.
 """
 
 from __future__ import annotations
 
-import bisect
-import os
 import re
 from pathlib import Path
 
-from migrator.findings import FileResult, Outcome
-
-_MODULE_ASSIGNMENT = re.compile(rb"^([A-Za-z_]\w*)\s*(?::[^=\n]*)?=(?!=)[^\n]*", re.MULTILINE)
+_IMPORT = re.compile(rb"^[ \t]*(?:from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+\(?([\w \t,.*\\\r\n]+)|import[ \t]+([\w \t,.]+))", re.MULTILINE)
 
 
-def _rewritten_constants(result: FileResult) -> set[bytes]:
-    """Module-level names of a migrated Python file whose assignment the migration changed."""
-    kept = {m.group() for m in _MODULE_ASSIGNMENT.finditer(result.migrated)}
-    return {m.group(1) for m in _MODULE_ASSIGNMENT.finditer(result.original) if m.group() not in kept}
-
-
-def _project_folder(path: Path) -> Path:
-    """The folder a module is imported from: above its top package, or its own folder."""
+def module_name(path: Path) -> str:
+    """The dotted name a module is imported by: the packages (folders with __init__.py) above it."""
+    parts = [path.stem] if path.name != "__init__.py" else []
     folder = path.parent
     while (folder / "__init__.py").is_file() and folder.parent != folder:
+        parts.insert(0, folder.name)
         folder = folder.parent
-    return folder
+    return ".".join(parts)
 
 
-def _importers(wanted: dict[Path, set[bytes]], paths: list[Path], max_size: int) -> set[tuple[str, str]]:
-    """Which (module, name) of ``wanted`` another Python file under the module's project folder imports."""
-    files = sorted(os.path.abspath(path) for path in paths if path.suffix == ".py")
-    found: set[tuple[str, str]] = set()
-    for module_path, names in wanted.items():
-        module = module_path.stem
-        own = os.path.abspath(module_path)
-        folder = os.path.join(_project_folder(Path(own)), "")
-        # The files under the folder are a run of the sorted list.
-        for index in range(bisect.bisect_left(files, folder), len(files)):
-            name_of_file = files[index]
-            if not name_of_file.startswith(folder):
-                break
-            if name_of_file == own:
-                continue
-            try:
-                text = Path(name_of_file).read_bytes()[:max_size]
-            except OSError:
-                continue
-            if module.encode() not in text:
-                continue
-            for name in names:
-                imports = rb"\bfrom\s+[\w.]*\b" + module.encode() + rb"\s+import\s*\(?[\w\s,]*\b" + name + rb"\b"
-                if re.search(imports, text) or re.search(rb"\b" + module.encode() + rb"\." + name + rb"\b", text):
-                    found.add((module, name.decode()))
+def _imports(data: bytes, name: str, is_package: bool) -> set[str]:
+    """The dotted names a module imports (relative ones made absolute, with their members)."""
+    found: set[str] = set()
+    package = name.split(".") if is_package else name.split(".")[:-1]
+    for match in _IMPORT.finditer(data):
+        source, members, plain = (group.decode("ascii", "replace") if group else "" for group in match.groups())
+        if plain:
+            found.update(part.split()[0] for part in plain.split(",") if part.split())
+            continue
+        dots = len(source) - len(source.lstrip("."))
+        base = source.lstrip(".")
+        if dots:
+            parent = package[: len(package) - (dots - 1)] if dots > 1 else package
+            base = ".".join([*parent, base] if base else parent)
+        found.add(base)
+        for member in re.split(r"[\s,()\\]+", members):
+            if member and member != "*" and member != "as":
+                found.add(f"{base}.{member}")
     return found
 
 
-def imported_elsewhere(results: list[FileResult], paths: list[Path], max_size: int) -> set[tuple[str, str]]:
-    """(module, name) of the constants the run rewrote that another file of the run imports."""
-    wanted: dict[Path, set[bytes]] = {}
-    for result in results:
-        if result.outcome is Outcome.CHANGED and result.path.endswith(".py"):
-            names = _rewritten_constants(result)
-            if names:
-                wanted[Path(result.path)] = names
-    return _importers(wanted, paths, max_size) if wanted else set()
+def _words(name: str) -> set[bytes]:
+    return {part.encode() for part in name.split(".") if part}
+
+
+def groups(candidates: dict[str, bytes], python_files: list[Path], max_size: int) -> list[dict[str, bytes]]:
+    """The programs the candidate modules belong to: each a dict of path -> bytes, the
+    candidates with the modules of the run that import them or that they import."""
+    known: dict[str, bytes] = dict(candidates)
+    names = {path: module_name(Path(path)) for path in known}
+    others = [p for p in python_files if str(p) not in known and p.suffix in (".py", ".pyw")]
+    by_name: dict[str, list[str]] = {}
+    for path in others:
+        by_name.setdefault(module_name(path), []).append(str(path))
+
+    def read(path: str) -> bytes | None:
+        try:
+            with open(path, "rb") as stream:
+                return stream.read(max_size + 1)
+        except OSError:
+            return None
+
+    edges: dict[str, set[str]] = {path: set() for path in known}
+    members = {name: path for path, name in names.items()}
+    pending = list(known)
+    scanned: set[str] = set()
+    while pending:
+        # Modules the program imports.
+        path = pending.pop()
+        for imported in _imports(known[path], names[path], path.endswith("__init__.py")):
+            for dotted in (imported, imported.rsplit(".", 1)[0]):
+                for other in by_name.get(dotted, []):
+                    data = other in known or read(other)
+                    if other not in known and isinstance(data, bytes) and len(data) <= max_size:
+                        known[other], names[other], members[dotted] = data, dotted, other
+                        edges[other] = set()
+                        pending.append(other)
+                    if other in known:
+                        edges[path].add(other)
+                        edges[other].add(path)
+        # Modules that import the program: only those that name one of its modules are read.
+        words = {word for name in names.values() for word in _words(name)}
+        for other in others:
+            key = str(other)
+            if key in known or key in scanned:
+                continue
+            data = read(key)
+            if data is None or len(data) > max_size or not any(word in data for word in words):
+                continue
+            name = module_name(other)
+            imported = _imports(data, name, other.name == "__init__.py")
+            # "from settings.config import API" may be config.py seen from another folder.
+            joined = [path for path, member in names.items() if any(_same_module(member, dotted) for dotted in imported)]
+            if not joined:
+                continue
+            scanned.add(key)
+            known[key], names[key] = data, name
+            edges[key] = set(joined)
+            for path in joined:
+                edges[path].add(key)
+            pending.append(key)
+    # Connected modules are one program.
+    out: list[dict[str, bytes]] = []
+    seen: set[str] = set()
+    for start in candidates:
+        if start in seen:
+            continue
+        component, stack = {}, [start]
+        while stack:
+            path = stack.pop()
+            if path in seen:
+                continue
+            seen.add(path)
+            component[path] = known[path]
+            stack.extend(edges.get(path, ()))
+        out.append(component)
+    return out
+
+
+def _same_module(name: str, imported: str) -> bool:
+    return name == imported or imported.endswith("." + name) or name.endswith("." + imported)

@@ -17,7 +17,8 @@ from migrator.matching import Mapped, Possible, Unknown, classify, evidence, nam
 from migrator.python.bodies import Requests
 from migrator.python.calls import CLIENTS, SUBPROCESS, HttpCall, Rewrite, callee, http_call, static
 from migrator.python.reads import Reads, is_keyword
-from migrator.python.tree import ParseError, Scope, Tree
+from migrator.python.project import Project
+from migrator.python.tree import ParseError, Scope, Tree, lookup
 from migrator.python.values import EXPRESSION, RAW, Values, render
 from migrator.urls import Edit, Flat, Hole, Literal, Piece, find_base
 
@@ -26,23 +27,36 @@ __all__ = ["ParseError", "migrate"]
 
 def migrate(source: bytes, settings: Settings) -> tuple[list[Fix], list[Finding]]:
     """Plan the v2 rewrite of one Python file. Raises ParseError if it does not parse."""
-    return _Program(Tree(source), settings).run()
+    results, errors = migrate_files({"": source}, settings)
+    if errors:
+        raise errors[""]
+    return results[""]
+
+
+def migrate_files(
+    sources: dict[str, bytes], settings: Settings
+) -> tuple[dict[str, tuple[list[Fix], list[Finding]]], dict[str, ParseError]]:
+    """Plan the v2 rewrite of the Python modules of a run, read as one program: per file, its
+    fixes (a fix may edit other files too: ByteEdit.path) and findings; and the files that
+    do not parse."""
+    project = Project(sources)
+    return _Program(project, settings).run(), project.errors
 
 
 class _Program:
-    def __init__(self, tree: Tree, settings: Settings) -> None:
+    def __init__(self, tree: Project, settings: Settings) -> None:
         self.tree = tree
         self.settings = settings
         self.values = Values(tree)
         self.requests = Requests(tree, self.values)
         self.responses = Reads(tree, settings)
-        self.findings: list[Finding] = []
+        self.findings: dict[str, list[Finding]] = {path: [] for path in tree.trees}
         self.rewrites: list[Rewrite] = []
         self.classified_urls: list[tuple[tuple[int, int], bool]] = []  # (span, migrating)
         self.base_url_spans: dict[cst.Call, tuple[int, int]] = {}
-        self.followed: list[tuple[int, int]] = []  # byte ranges of source text in URLs classified
+        self.followed: list[tuple[int, int]] = []  # ranges of code in URLs classified (global offsets)
 
-    def run(self) -> tuple[list[Fix], list[Finding]]:
+    def run(self) -> dict[str, tuple[list[Fix], list[Finding]]]:
         flow = self.values.flow
         calls: list[HttpCall] = []
         for node in self.tree.calls:
@@ -54,15 +68,18 @@ class _Program:
         for call in calls:
             if not flow.inside_wrapper(call.node):
                 self.visit_call(call)
-        fixes = self.settle_shared_variables()
-        self.report_unfollowed()
-        return fixes, self.findings
+        fixes: dict[str, list[Fix]] = {path: [] for path in self.tree.trees}
+        for home, fix in self.settle_shared_variables():
+            fixes[home].append(fix)
+        for tree in self.tree.trees.values():
+            self.report_unfollowed(tree)
+        return {path: (fixes[path], self.findings[path]) for path in self.tree.trees}
 
     def report(self, rule_id: str, status: Status, node: cst.CSTNode, message: str) -> None:
         position = self.tree.line_column(node)
         found = frontend.finding(self.settings, rule_id, status, position, message, self.tree.text(node))
         if found is not None:
-            self.findings.append(found)
+            self.findings[self.tree.path_of(node)].append(found)
 
     # ---------------------------------------------------------------- calls
 
@@ -123,30 +140,31 @@ class _Program:
     def follow(self, flat: Flat) -> None:
         for piece in flat.pieces:
             if isinstance(piece, Literal) and piece.offsets:
-                self.followed.append((self.tree.byte(piece.offsets[0]), self.tree.byte(piece.offsets[-1])))
+                self.followed.append((piece.offsets[0], piece.offsets[-1]))
 
-    def report_unfollowed(self) -> None:
+    def report_unfollowed(self, tree: Tree) -> None:
         """No silent misses: a v1 URL no classified call uses is reported where it stands."""
-        offsets = frontend.unfollowed(self.tree.source, self.settings, self.followed)
+        followed = [(tree.byte(a), tree.byte(b)) for a, b in self.followed if tree.base <= a < tree.base + len(tree.code or "") + 1]
+        offsets = frontend.unfollowed(tree.source, self.settings, followed)
         if not offsets:
             return
-        file_evidence = names_datamimic(self.tree.source.decode("utf-8", "replace"), self.settings.table.evidence)
-        strings = [(self.tree.byte_span(node), node) for node in self.tree.strings]
+        file_evidence = names_datamimic(tree.source.decode("utf-8", "replace"), self.settings.table.evidence)
+        strings = [(tree.byte_span(node), node) for node in tree.strings]
         lines: set[int] = set()
         for offset in offsets:
             node = next((n for (a, b), n in strings if a <= offset < b), None)
             if node is None:
-                line = self.tree.source.count(b"\n", 0, offset) + 1
+                line = tree.source.count(b"\n", 0, offset) + 1
                 position, datamimic, where = (line, 1, line), False, "in a comment"
             else:
-                position = self.tree.line_column(node)
+                position = tree.line_column(node)
                 datamimic, where = self.describe_unfollowed(node)
             if position[0] in lines or not (datamimic or file_evidence):
                 continue
             lines.add(position[0])
             found = frontend.unfollowed_finding(self.settings, position, datamimic, where)
             if found is not None:
-                self.findings.append(found)
+                self.findings[tree.path].append(found)
 
     def describe_unfollowed(self, node: cst.CSTNode) -> tuple[bool, str]:
         """Whether a string no followed call uses is a DATAMIMIC v1 URL by its own base, and where it goes."""
@@ -280,28 +298,30 @@ class _Program:
 
     # ---------------------------------------------------------------- whole file
 
-    def settle_shared_variables(self) -> list[Fix]:
+    def settle_shared_variables(self) -> list[tuple[str, Fix]]:
         """Rewrite a constant's v1 base where every use migrates; elsewhere the calls alone."""
 
         def report_left(work: Rewrite, variable: str, where: str) -> None:
             self.report(work.rule.id, Status.REVIEW, work.call.node, frontend.shared_variable_message(work.rule, variable, where))
 
-        marks = ignored_lines(self.tree.source)
+        marks = {path: ignored_lines(tree.source) for path, tree in self.tree.trees.items()}
         active = frontend.settle_shared_variables(
             self.rewrites,
             self.settings,
-            lambda work: frontend.will_apply(work, self.tree.line_column(work.call.node), self.settings, marks),
+            lambda work: frontend.will_apply(
+                work, self.tree.line_column(work.call.node), self.settings, marks[self.tree.path_of(work.call.node)]
+            ),
             self.uses_outside,
             self.rewrite_call_only,
             report_left,
         )
         fixes = []
         for work in active:
-            start, end = self.tree.span(work.call.node)
-            span = (self.tree.byte(start), self.tree.byte(end))
+            span = self.tree.byte_span(work.call.node)
             edits = [b for e in work.url_edits for b in self.render_edit(e)] + work.byte_edits
             position = self.tree.line_column(work.call.node)
-            fixes.append(frontend.migrated_fix(work.rule, position, span, edits, work.unsafe_reason))
+            fix = frontend.migrated_fix(work.rule, position, span, edits, work.unsafe_reason)
+            fixes.append((self.tree.path_of(work.call.node), fix))
         return fixes
 
     def rewrite_call_only(self, work: Rewrite, variable: str) -> bool:
@@ -335,15 +355,19 @@ class _Program:
         """Where ``variable`` is used by a call that does not migrate (or whose fix is held
         back), and where by anything else (another module of the run that imports it counts)."""
         other = None
-        if (self.settings.module, variable) in self.settings.imported and variable in self.tree.module_scope.assignments:
-            other = "another module that imports it"
+        homes = {
+            self.tree.tree_at(edit.start).path
+            for work in self.rewrites
+            for edit in work.url_edits
+            if edit.via and edit.via[-1].name.split(".")[-1] == variable
+        }
         for use in self.tree.names.get(variable, []):
-            if is_keyword(use, self.tree):
+            if is_keyword(use, self.tree) or _is_assignment_target(use, self.tree) or not self.may_be(use, homes):
                 continue
             start = self.tree.span(use)[0]
-            if _is_assignment_target(use, self.tree):
-                continue
             line = f"line {self.tree.line_column(use)[0]}"
+            if self.tree.path_of(use) not in homes:
+                line += f" of {self.tree.path_of(use)}"
             # A use that a call staying on v1 goes through blocks, even if a migrating call
             # goes through it too (a wrapper both call).
             if any(a <= start < b for (a, b), ok in self.classified_urls if not ok) or any(a <= start < b for a, b in held):
@@ -353,11 +377,27 @@ class _Program:
         return None, other
 
 
+    def may_be(self, use: cst.Name, homes: set[str]) -> bool:
+        """Whether a name in another module may be the shared definition of the modules ``homes``:
+        imported from one of them, or from a module the migrator cannot tell apart from them."""
+        tree = self.tree.tree_of(use)
+        if tree.path in homes:
+            return True
+        found = lookup(use.value, self.tree.scope_of.get(use) or tree.module_scope)
+        imports = [node for node, _ in found if isinstance(node, (cst.Import, cst.ImportFrom))]
+        if not imports:
+            return False  # its own variable
+        resolved = self.tree.imported(imports[0], use.value, found[0][1])
+        if resolved is None:
+            return True  # imported from a module the run cannot tell: it may be the one
+        return any(self.tree.owns(node) and self.tree.path_of(node) in homes for node, _ in resolved)
+
+
 def _is_assignment_target(name: cst.Name, tree: Tree) -> bool:
-    """A name defined here (assigned, declared global, a function, class or parameter):
-    not a use of its value."""
+    """A name defined here (assigned, declared global, imported, a function, class or
+    parameter): not a use of its value."""
     parent = tree.parent.get(name)
-    if isinstance(parent, (cst.FunctionDef, cst.ClassDef, cst.Param)) and parent.name is name:
+    if isinstance(parent, (cst.FunctionDef, cst.ClassDef, cst.Param, cst.ImportAlias)) and parent.name is name:
         return True
     if isinstance(parent, cst.Attribute) and parent.attr is name:
         parent = tree.parent.get(parent)

@@ -14,6 +14,7 @@ from migrator.config import Settings
 from migrator.edits import ByteEdit
 from migrator.frontend import CannotRewrite
 from migrator.python.calls import HttpCall, Rewrite, callee, static
+from migrator.python.project import Project
 from migrator.python.tree import Tree
 from migrator.python.values import requote, string_literal
 from migrator.responses import Access, Field, Index, MappedAccess, Step, map_access
@@ -26,7 +27,7 @@ RESPONSE_METADATA = {
 
 
 class Reads:
-    def __init__(self, tree: Tree, settings: Settings) -> None:
+    def __init__(self, tree: Project, settings: Settings) -> None:
         self.tree = tree
         self.settings = settings
 
@@ -241,7 +242,6 @@ class Reads:
 
     def replace_steps(self, segment: _Segment, count: int, steps: list[Step], transform: str | None) -> list[ByteEdit]:
         """Replace the first ``count`` subscripts after the segment's root by ``steps``."""
-        code = self.tree.code or ""
         root_start, root_end = self.tree.span(segment.root)
         end = self.tree.span(segment.steps[count - 1][1])[1] if count else root_end
         avoid = self.tree.fstring_quotes(segment.root)
@@ -251,8 +251,8 @@ class Reads:
         except ValueError as exc:
             raise CannotRewrite(str(exc)) from None
         if transform:
-            return [self.tree.byte_edit(root_start, end, transform.format(value=code[root_start:root_end] + text))]
-        if code[root_end:end] == text:
+            return [self.tree.byte_edit(root_start, end, transform.format(value=self.tree.code_at(root_start, root_end) + text))]
+        if self.tree.code_at(root_end, end) == text:
             return []
         return [self.tree.byte_edit(root_end, end, text)]
 

@@ -98,6 +98,19 @@ class Scope:
         return scope
 
 
+def lookup(name: str, scope: Scope) -> list[tuple[cst.CSTNode, Scope]]:
+    """What ``name`` is assigned in the nearest scope that assigns it (classes are skipped, as Python does)."""
+    current: Scope | None = scope
+    while current is not None:
+        if name in current.assignments and (current is scope or current.kind != "class"):
+            found = current.assignments[name]
+            # NAME = None, set for real later (a global filled in by main()): the later value counts.
+            real = [entry for entry in found if not (isinstance(entry[0], cst.Name) and entry[0].value == "None")]
+            return real if len(real) == 1 else found
+        current = current.parent
+    return []
+
+
 PARAMETER = cst.Name("__parameter__")  # the value of a name bound as a parameter or loop target
 
 
@@ -153,7 +166,7 @@ class Tree:
     parse; reading the dataclass fields directly is several times faster.
     """
 
-    def __init__(self, source: bytes) -> None:
+    def __init__(self, source: bytes, path: str = "", base: int = 0) -> None:
         try:
             self.module = cst.parse_module(source)
         except cst.ParserSyntaxError as exc:
@@ -161,6 +174,10 @@ class Tree:
         except (UnicodeDecodeError, LookupError) as exc:
             raise ParseError(str(exc)) from None
         self.source = source
+        # Offsets are global: this module's code starts at ``base``, so that in a run of
+        # several modules a position also says which module it is in.
+        self.path = path
+        self.base = base
         self.code: str | None = None  # the generated code, filled with the spans
         self.parent: dict[cst.CSTNode, cst.CSTNode] = {}
         self.scope_of: dict[cst.CSTNode, Scope] = {}
@@ -259,16 +276,7 @@ class Tree:
     # ------------------------------------------------------------ lookups
 
     def lookup(self, name: str, scope: Scope) -> list[tuple[cst.CSTNode, Scope]]:
-        """What ``name`` is assigned in the nearest scope that assigns it (classes are skipped, as Python does)."""
-        current: Scope | None = scope
-        while current is not None:
-            if name in current.assignments and (current is scope or current.kind != "class"):
-                found = current.assignments[name]
-                # NAME = None, set for real later (a global filled in by main()): the later value counts.
-                real = [entry for entry in found if not (isinstance(entry[0], cst.Name) and entry[0].value == "None")]
-                return real if len(real) == 1 else found
-            current = current.parent
-        return []
+        return lookup(name, scope)
 
     def fstring_quotes(self, node: cst.CSTNode) -> frozenset[str]:
         """The quote characters of the f-strings whose braces hold ``node``: Pythons before 3.12
@@ -281,29 +289,28 @@ class Tree:
             current = self.parent.get(current)
         return frozenset(quotes)
 
-    def class_named(self, name: str) -> Scope | None:
-        for node, _ in self.module_scope.assignments.get(name, []):
-            if isinstance(node, cst.ClassDef):
-                return self.scope_of[node]
-        return None
-
     # ------------------------------------------------------------ positions
 
     def span(self, node: cst.CSTNode) -> tuple[int, int]:
-        """Character offsets of a node in the module's code."""
+        """Character offsets of a node in the module's code (global: from ``base``)."""
         if self._spans is None:
             state = _SpanState(default_indent=self.module.default_indent, default_newline=self.module.default_newline)
             self.module._codegen(state)
-            self._spans = state.spans
+            self._spans = {node: (start + self.base, end + self.base) for node, (start, end) in state.spans.items()}
             self.code = "".join(state.tokens)
         return self._spans[node]
 
+    def code_at(self, start: int, end: int) -> str:
+        """The code between two global offsets."""
+        self.span(self.module)
+        return self.code[start - self.base : end - self.base]  # type: ignore[index]
+
     def text(self, node: cst.CSTNode) -> str:
-        start, end = self.span(node)
-        return self.code[start:end]  # type: ignore[index]
+        return self.code_at(*self.span(node))
 
     def byte(self, offset: int) -> int:
         """The byte offset in the source of a character offset in the code (nearest, for positions)."""
+        offset -= self.base
         text_offset = self._aligned(offset)
         if text_offset is None:
             text_offset = self._nearest(offset)
@@ -312,6 +319,7 @@ class Tree:
     def byte_range(self, start: int, end: int) -> tuple[int, int]:
         """The source bytes of code characters [start, end); ValueError when they are not
         written in the source exactly as in the code (an edit there could lose bytes)."""
+        start, end = start - self.base, end - self.base
         alignment = self._alignment()
         for code_start, code_end, text_start in alignment.blocks:
             if code_start <= start and end <= code_end:
@@ -329,7 +337,7 @@ class Tree:
             first, last = self.byte_range(start, end)
         except ValueError as exc:
             raise CannotRewrite(str(exc)) from None
-        return ByteEdit(first, last, text.encode(self.module.encoding, "surrogateescape"))
+        return ByteEdit(first, last, text.encode(self.module.encoding, "surrogateescape"), self.path)
 
     def replace_node(self, node: cst.CSTNode, text: str) -> ByteEdit:
         return self.byte_edit(*self.span(node), text)
@@ -337,6 +345,7 @@ class Tree:
     def line_column(self, node: cst.CSTNode) -> tuple[int, int, int]:
         """1-based line and column of a node in the source, and its last line."""
         start, end = self.span(node)
+        start, end = start - self.base, end - self.base
         text = self._alignment().text
         first = self._aligned(start)
         first = self._nearest(start) if first is None else first

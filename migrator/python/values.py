@@ -15,7 +15,8 @@ from collections.abc import Sequence
 import libcst as cst
 
 from migrator.python.flow import Flow, binding_of
-from migrator.python.tree import PARAMETER, Frame, Scope, Tree
+from migrator.python.project import Project
+from migrator.python.tree import PARAMETER, Frame, Scope
 from migrator.urls import Content, Hole, Literal, Piece, Via
 
 EXPRESSION = "py-expr"  # between expressions: nothing can be written there
@@ -66,7 +67,7 @@ def _decode(text: str, start: int, raw: bool, formatted: bool) -> tuple[str, tup
 
 
 class Values:
-    def __init__(self, tree: Tree) -> None:
+    def __init__(self, tree: Project) -> None:
         self.tree = tree
         self.flow = Flow(tree)
         # (start, end) of a plain string's text -> the string, to drop a string an edit empties
@@ -122,7 +123,7 @@ class Values:
                 out.append(Literal(value, offsets, context, via))
                 continue
             span = self.tree.span(part)
-            inner = self.tree.code[span[0] + 1 : span[1] - 1]  # type: ignore[index]
+            inner = self.tree.code_at(span[0] + 1, span[1] - 1)
             plain = part.conversion is None and part.format_spec is None and part.equal is None
             if plain and isinstance(part.expression, (cst.Name, cst.Attribute)):
                 out.extend(self.variable(part.expression, scope, via, depth, (span, context, inner)))
@@ -286,7 +287,10 @@ class Values:
         if owner_name in ("self", "cls"):
             owner = scope.enclosing_class()
         elif owner_name is not None:
-            owner = self.tree.class_named(owner_name)
+            owner = self.flow.named_class(node.value, scope)
+            if owner is None:
+                module = self.flow.module_named(node.value, scope)
+                return self.tree.lookup(node.attr.value, module.module_scope) if module is not None else []
         else:
             owner = None
         if owner is None:
