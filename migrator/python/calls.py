@@ -32,6 +32,8 @@ class HttpCall:
     frame: Scope | None = None
     returns_json: bool = False
     request: cst.Call | None = None  # the request the wrapper makes
+    # Each wrapper from the innermost out, with the call of it that hands the response on.
+    through: tuple[tuple[cst.FunctionDef, cst.Call], ...] = ()
 
 
 @dataclass

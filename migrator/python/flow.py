@@ -24,9 +24,6 @@ from migrator.python.calls import HttpCall, http_call
 from migrator.python.project import Project
 from migrator.python.tree import PARAMETER, Binding, Frame, Scope, Tree
 
-# What a wrapper may do with its response before handing it back: it does not read the body.
-STATUS_USES = {"raise_for_status", "status_code", "status", "ok", "reason", "headers", "url", "is_success", "is_error"}
-
 
 @dataclass(frozen=True)
 class Target:
@@ -54,6 +51,17 @@ class Flow:
     def __init__(self, tree: Project) -> None:
         self.tree = tree
         self.wrappers: set[cst.FunctionDef] = set()  # functions read through as request wrappers
+        self._callers: dict[cst.FunctionDef, list[cst.Call]] | None = None
+
+    def callers(self, function: cst.FunctionDef) -> list[cst.Call]:
+        """The calls of a function in the run (those whose target can be told)."""
+        if self._callers is None:
+            self._callers = {}
+            for call in self.tree.calls:
+                target = self.target(call, self.tree.scope_of[call])
+                if target is not None:
+                    self._callers.setdefault(target.function, []).append(call)
+        return self._callers.get(function, [])
 
     def inside_wrapper(self, call: cst.Call) -> bool:
         """Whether ``call`` is the request (or the call of another wrapper) inside a wrapper
@@ -105,29 +113,67 @@ class Flow:
             return None
         return target
 
-    def instance_class(self, node: cst.BaseExpression, scope: Scope) -> Scope | None:
-        """The class (of the run) of the object ``node`` names: ``self``, a name assigned
-        ``Cls(...)`` or bound by ``with Cls(...) as name``, a parameter annotated ``Cls``,
-        ``self.x`` set to ``Cls(...)`` in a method."""
+    def instance_class(self, node: cst.BaseExpression, scope: Scope, depth: int = 0) -> Scope | None:
+        """The class (of the run) of the object ``node`` stands for: ``self``; ``Cls(...)``;
+        a name assigned ``Cls(...)``, bound by ``with Cls(...) as name`` or annotated ``Cls``
+        (a parameter too); an attribute of such an object, assigned or annotated in its class
+        (``st.client`` of a dataclass ``State`` with ``client: Client``)."""
+        if depth > 6:
+            return None
         if isinstance(node, cst.Name) and node.value in ("self", "cls"):
             return scope.enclosing_class()
+        if isinstance(node, cst.Call):
+            return self._made_by(node, scope)
         if isinstance(node, cst.Name):
             found = self.tree.lookup(node.value, scope)
+            annotated = self._annotation_of(node.value, scope)
+            if annotated is not None:
+                return annotated
             if len(found) != 1:
                 return None
             value, value_scope = found[0]
             if value is PARAMETER:
                 return self._annotated(node.value, value_scope)
-        elif isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name) and node.value.value == "self":
-            owner = scope.enclosing_class()
-            found = owner.self_attributes.get(node.attr.value, []) if owner is not None else []
+        elif isinstance(node, cst.Attribute):
+            owner = self.instance_class(node.value, scope, depth + 1)
+            if owner is None:
+                return None
+            if node.attr.value in owner.annotations:
+                annotation, where = owner.annotations[node.attr.value]
+                return self.named_class(_unquoted(annotation), where)
+            found = [*owner.assignments.get(node.attr.value, []), *owner.self_attributes.get(node.attr.value, [])]
             if len(found) != 1:
                 return None
             value, value_scope = found[0]
+            if isinstance(value, cst.Name) and value is not PARAMETER:
+                return self.instance_class(value, value_scope, depth + 1)
         else:
             return None
-        if isinstance(value, cst.Call):
-            return self.named_class(value.func, value_scope)
+        return self._made_by(value, value_scope) if isinstance(value, cst.Call) else None
+
+    def _made_by(self, call: cst.Call, scope: Scope) -> Scope | None:
+        """The class of what ``Cls(...)`` or ``Cls.from_env(...)`` (a classmethod returning
+        ``cls(...)``) makes."""
+        made = self.named_class(call.func, scope)
+        if made is not None:
+            return made
+        if isinstance(call.func, cst.Attribute):
+            owner = self.named_class(call.func.value, scope)
+            target = self.method(owner, call.func.attr.value) if owner is not None else None
+            returned = self.returned(target.function) if target is not None else None
+            if isinstance(returned, cst.Call) and isinstance(returned.func, cst.Name) and returned.func.value == "cls":
+                return owner
+        return None
+
+    def _annotation_of(self, name: str, scope: Scope) -> Scope | None:
+        current: Scope | None = scope
+        while current is not None:
+            if name in current.annotations:
+                annotation, where = current.annotations[name]
+                return self.named_class(_unquoted(annotation), where)
+            if name in current.assignments:
+                return None
+            current = current.parent
         return None
 
     def named_class(self, node: cst.BaseExpression, scope: Scope) -> Scope | None:
@@ -160,13 +206,7 @@ class Flow:
             return None
         for param in (*node.params.posonly_params, *node.params.params, *node.params.kwonly_params):
             if param.name.value == name and param.annotation is not None:
-                annotation = param.annotation.annotation
-                if isinstance(annotation, cst.SimpleString):
-                    text = str(annotation.evaluated_value)  # "Client" as a forward reference
-                    if not text.isidentifier():
-                        return None
-                    annotation = cst.Name(text)
-                return self.named_class(annotation, function.parent or function)
+                return self.named_class(_unquoted(param.annotation.annotation), function.parent or function)
         return None
 
     # ---------------------------------------------------------------- one call
@@ -230,6 +270,7 @@ class Flow:
             frame=inner.frame or frame,
             returns_json=inner.returns_json or returns == "json",
             request=inner.request or inner_node,
+            through=(*inner.through, (target.function, call)),
         )
 
     def _request_in(self, target: Target, frame: Frame, depth: int) -> tuple[cst.Call, HttpCall] | None:
@@ -264,11 +305,11 @@ class Flow:
         returned = self.returned(function)
         name = _bound_name(function, request)
         if returned is request or (name is not None and isinstance(returned, cst.Name) and returned.value == name):
-            return "response" if _only_status_uses(function, name, returned) else None
+            return "response"
         if isinstance(returned, cst.Call) and isinstance(returned.func, cst.Attribute) and returned.func.attr.value == "json":
             holder = returned.func.value
             if holder is request or (name is not None and isinstance(holder, cst.Name) and holder.value == name):
-                return "json" if _only_status_uses(function, name, returned.func) else None
+                return "json"
         return None
 
     def returned(self, function: cst.FunctionDef) -> cst.BaseExpression | None:
@@ -333,17 +374,15 @@ def _bound_name(function: cst.FunctionDef, request: cst.Call) -> str | None:
     return None
 
 
-def _only_status_uses(function: cst.FunctionDef, name: str | None, returned: cst.CSTNode) -> bool:
-    """Whether the wrapper uses the response it returns only for its status, if at all
-    (``returned`` is the use that hands it back: ``r`` or ``r.json``)."""
-    if name is None:
-        return True
-    for node in body_nodes(function):
-        if node is returned:
-            continue
-        if isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name) and node.value.value == name:
-            if node.attr.value not in STATUS_USES:
-                return False
-        elif isinstance(node, cst.Arg) and isinstance(node.value, cst.Name) and node.value.value == name:
-            return False  # passed to a function the migrator does not follow
-    return True
+def _unquoted(annotation: cst.BaseExpression) -> cst.BaseExpression:
+    """``"Client"`` (a forward reference) as the name ``Client``; ``Client | None`` as ``Client``."""
+    if isinstance(annotation, cst.SimpleString):
+        text = str(annotation.evaluated_value)
+        return cst.Name(text) if text.isidentifier() else annotation
+    if isinstance(annotation, cst.BinaryOperation) and isinstance(annotation.operator, cst.BitOr):
+        if isinstance(annotation.right, cst.Name) and annotation.right.value == "None":
+            return _unquoted(annotation.left)
+    if isinstance(annotation, cst.Subscript) and isinstance(annotation.value, cst.Name) and annotation.value.value == "Optional":
+        element = annotation.slice[0].slice
+        return _unquoted(element.value) if isinstance(element, cst.Index) else annotation
+    return annotation

@@ -49,7 +49,7 @@ class _Program:
         self.settings = settings
         self.values = Values(tree)
         self.requests = Requests(tree, self.values)
-        self.responses = Reads(tree, settings)
+        self.responses = Reads(tree, settings, self.values.flow)
         self.findings: dict[str, list[Finding]] = {path: [] for path in tree.trees}
         self.rewrites: list[Rewrite] = []
         self.classified_urls: list[tuple[tuple[int, int], bool]] = []  # (span, migrating)

@@ -15,7 +15,8 @@ from migrator.edits import ByteEdit
 from migrator.frontend import CannotRewrite
 from migrator.python.calls import HttpCall, Rewrite, callee, static
 from migrator.python.project import Project
-from migrator.python.tree import Tree
+from migrator.python.flow import Flow
+from migrator.python.tree import Scope, Tree
 from migrator.python.values import requote, string_literal
 from migrator.responses import Access, Field, Index, MappedAccess, Step, map_access
 
@@ -24,12 +25,31 @@ RESPONSE_METADATA = {
     "status_code", "status", "ok", "reason", "headers", "url", "raise_for_status", "close", "release",
     "elapsed", "encoding", "cookies", "is_success", "is_error", "getcode", "code",
 }  # fmt: skip
+# A response's body as it came, and streams of it: they do not depend on its shape unless parsed.
+RAW_BODY = {"text", "content", "read", "body"}
+STREAMS = {"iter_content", "iter_lines", "iter_bytes", "iter_text", "aiter_bytes", "aiter_lines", "raw", "iter_chunked"}
+# What may be done with a raw body without parsing it: shown or written as it came.
+OUTPUTS = frozenset({"print", "write", "writelines", "echo", "secho", "copyfileobj"})
+# Calls that give back the elements they are given, in another order or container.
+SAME_ELEMENTS = {"sorted", "list", "reversed", "tuple"}
+
+
+@dataclass
+class _Walk:
+    reads: list
+    escapes: list
+
+
+def _awaited(tree: Project, node: cst.CSTNode) -> cst.CSTNode:
+    parent = tree.parent.get(node)
+    return parent if isinstance(parent, cst.Await) else node
 
 
 class Reads:
-    def __init__(self, tree: Project, settings: Settings) -> None:
+    def __init__(self, tree: Project, settings: Settings, flow: Flow) -> None:
         self.tree = tree
         self.settings = settings
+        self.flow = flow
 
     def rewrite(self, work: Rewrite) -> list[tuple[cst.CSTNode, str]]:
         """Add the edits that make the call's response reads read the v2 response; the reads
@@ -58,39 +78,206 @@ class Reads:
         return problems
 
     def reads(self, call: HttpCall) -> tuple[list[_Read], list[cst.CSTNode]]:
-        """Every read of the call's JSON response (subscript chains, loops, len()),
-        and the places where the response goes where it cannot be followed."""
-        roots: list[cst.CSTNode] = []
-        escapes: list[cst.CSTNode] = []
+        """Every read of the call's JSON response (subscript chains, loops, len()), followed
+        through names, returns and the run's functions, and the places where the response
+        goes where it cannot be followed."""
+        walk = _Walk([], [])
         if call.returns_json:  # a wrapper that hands back the response's JSON: the call is the root
-            awaited = self.tree.parent.get(call.node)
-            roots.append(awaited if isinstance(awaited, cst.Await) else call.node)
-        for expression in [] if call.returns_json else self.responses_of(call, escapes):
-            holder = self.tree.parent.get(expression)
-            if isinstance(holder, cst.Await):
-                expression, holder = holder, self.tree.parent.get(holder)
-            if isinstance(holder, cst.Attribute) and holder.attr.value == "json":
-                roots.extend(self.json_calls_on(holder))
-                continue
-            if isinstance(holder, cst.Expr):
-                continue  # the response is not used
-            name = self.bound_name(expression)
-            if name is None:
-                escapes.append(expression)
-                continue
-            for use in self.uses_after(name, expression):
-                attribute = self.tree.parent.get(use)
-                if isinstance(attribute, cst.Attribute) and attribute.value is use:
-                    if attribute.attr.value == "json":
-                        roots.extend(self.json_calls_on(attribute))
-                    elif attribute.attr.value not in RESPONSE_METADATA:
-                        escapes.append(attribute)
-                else:
-                    escapes.append(use)
-        reads: list[_Read] = []
-        for root in roots:
-            self.follow(root, [], reads, 0)
-        return reads, escapes
+            self.json_value(_awaited(self.tree, call.node), [], walk, (), False, 0)
+            return walk.reads, walk.escapes
+        # Through wrappers, the response starts at the request inside the innermost one, and each
+        # wrapper's return hands it to the call of it, up to the call site.
+        start = call.request if call.request is not None else call.node
+        inner = HttpCall(start, call.method, call.url, call.keywords, call.receiver)
+        for value in self.responses_of(inner, walk.escapes):
+            self.response_uses(value, walk, call.through, bool(call.through), 0)
+        return walk.reads, walk.escapes
+
+    # ---------------------------------------------------------------- where a value goes
+
+    def response_uses(self, node: cst.CSTNode, walk: _Walk, stack: tuple, shared: bool, depth: int) -> None:
+        """Follow the response object: ``.json()``, its status, its raw body, names, returns, arguments."""
+        if depth > 12:
+            walk.escapes.append(node)
+            return
+        parent = self.tree.parent.get(node)
+        if isinstance(parent, cst.Await):
+            node, parent = parent, self.tree.parent.get(parent)
+        if isinstance(parent, cst.Attribute) and parent.value is node:
+            attribute = parent.attr.value
+            call = self.tree.parent.get(parent)
+            called = isinstance(call, cst.Call) and call.func is parent
+            if attribute == "json" and called:
+                self.json_value(_awaited(self.tree, call), [], walk, stack, shared, depth + 1)
+            elif attribute in RAW_BODY and (called or attribute in ("text", "content")):
+                self.raw_uses(_awaited(self.tree, call if called else parent), walk, stack, shared, depth + 1)
+            elif attribute not in RESPONSE_METADATA | STREAMS:
+                walk.escapes.append(parent)
+            return
+        if isinstance(parent, cst.Expr) or (isinstance(parent, cst.WithItem) and parent.asname is None):
+            return  # discarded, or only a context manager
+        self.flow_on(node, walk, stack, shared, depth, self.response_uses, "load")
+
+    def raw_uses(self, node: cst.CSTNode, walk: _Walk, stack: tuple, shared: bool, depth: int) -> None:
+        """Follow the raw body (text or bytes): parsed with json.loads, or passed on as it came."""
+        if depth > 12:
+            walk.escapes.append(node)
+            return
+        if isinstance(self.tree.parent.get(node), cst.Expr):
+            return
+        self.flow_on(node, walk, stack, shared, depth, self.raw_uses, "loads", OUTPUTS)
+
+    def flow_on(self, node, walk: _Walk, stack: tuple, shared: bool, depth: int, again, json_reader: str, passes=frozenset()) -> None:
+        """Where a response or raw body goes next: a name, a return, an argument."""
+        bound = self.bound_name(node)
+        if bound is not None:
+            for use in self.uses_after(bound, node):
+                again(use, walk, stack, shared, depth + 1)
+            return
+        if isinstance(self.tree.parent.get(node), cst.Return):
+            callers = self.returned_to(node, stack)
+            for caller, rest in callers:
+                again(caller, walk, rest, bool(rest), depth + 1)  # out of the wrapper: the caller's own code
+            if not callers:
+                walk.escapes.append(node)
+            return
+        call = self._argument_of(node)
+        if call is not None:
+            name = callee(call)
+            if name == json_reader:
+                self.json_value(call, [], walk, stack, shared, depth + 1)
+                return
+            if name in passes:
+                return
+            entered = self.into_function(node, call)
+            if entered is not None:
+                uses, many = entered
+                for use in uses:
+                    again(use, walk, (), shared or many, depth + 1)
+                return
+        walk.escapes.append(node)
+
+    def json_value(self, root: cst.CSTNode, segments: list[_Segment], walk: _Walk, stack: tuple, shared: bool, depth: int) -> None:
+        """Walk up from a value of the JSON response through subscripts, loops, names, returns
+        and arguments of the run's functions; each way out is a read."""
+        steps: list[tuple[Step, cst.CSTNode]] = []
+        node = root
+        while True:
+            parent = self.tree.parent.get(node)
+            step = _step(parent, node, self.tree)
+            if step is None:
+                break
+            outer = parent if isinstance(parent, cst.Subscript) else self.tree.parent.get(parent)
+            steps.append((step, outer))
+            node = outer  # type: ignore[assignment]
+        segment = _Segment(root, node, steps, shared=shared)
+        chain = [*segments, segment]
+        parent = self.tree.parent.get(node)
+        grandparent = self.tree.parent.get(parent) if parent is not None else None
+        if depth < 12 and self.json_goes_on(node, parent, chain, walk, stack, shared, depth):
+            return
+        then = "end"
+        if isinstance(parent, cst.Arg) and isinstance(grandparent, cst.Call) and callee(grandparent) == "len":
+            then = "length"
+        flat_steps = tuple(s for seg in chain for s in seg.steps_with_loops())
+        walk.reads.append(_Read(node, chain, Access(flat_steps, then)))  # type: ignore[arg-type]
+
+    def json_goes_on(self, node, parent, chain: list[_Segment], walk: _Walk, stack: tuple, shared: bool, depth: int) -> bool:
+        """Follow a JSON value further: loops, ``or`` defaults, names, returns, sorted()/list(),
+        and functions of the run. False when the read ends here."""
+        if isinstance(parent, (cst.For, cst.CompFor)) and parent.iter is node and isinstance(parent.target, cst.Name):
+            chain[-1].loop = True
+            for use in self._loop_uses(parent):
+                self.json_value(use, chain, walk, stack, shared, depth + 1)
+            return True
+        if isinstance(parent, cst.BooleanOperation) and isinstance(parent.operator, cst.Or) and parent.left is node:
+            self.json_value(parent, chain, walk, stack, shared, depth + 1)  # data.get("files") or []
+            return True
+        bound = self.bound_name(node)
+        uses = self.uses_after(bound, node) if bound is not None else []
+        if uses:
+            for use in uses:
+                self.json_value(use, chain, walk, stack, shared, depth + 1)
+            return True
+        if isinstance(parent, cst.Return):
+            callers = self.returned_to(node, stack)
+            for caller, rest in callers:
+                self.json_value(caller, chain, walk, rest, bool(rest), depth + 1)
+            return bool(callers)
+        call = self._argument_of(node)
+        if call is None:
+            return False
+        if callee(call) in SAME_ELEMENTS and call.args and call.args[0].value is node:
+            for argument in call.args[1:]:
+                if argument.keyword is not None and argument.keyword.value == "key" and isinstance(argument.value, cst.Lambda):
+                    self.lambda_reads(argument.value, chain, walk, stack, shared, depth)
+            self.json_value(call, chain, walk, stack, shared, depth + 1)
+            return True
+        if callee(call) in ("len", "print"):
+            return False
+        entered = self.into_function(node, call)
+        if entered is None:
+            return False
+        uses, many = entered
+        for use in uses:
+            self.json_value(use, chain, walk, (), shared or many, depth + 1)
+        return True
+
+    def lambda_reads(self, function: cst.Lambda, chain: list[_Segment], walk: _Walk, stack: tuple, shared: bool, depth: int) -> None:
+        """``sorted(files, key=lambda f: f["name"])``: the lambda reads each element."""
+        parameters = function.params.params
+        if len(parameters) != 1:
+            return
+        name = parameters[0].name.value
+        start, end = self.tree.span(function.body)
+        last = chain[-1]
+        element = [*chain[:-1], _Segment(last.root, last.top, last.steps, True, last.shared)]
+        for use in self.tree.names.get(name, []):
+            if start <= self.tree.span(use)[0] < end and _is_variable(use, self.tree):
+                self.json_value(use, element, walk, stack, shared, depth + 1)
+
+    # ---------------------------------------------------------------- helpers
+
+    def _argument_of(self, node: cst.CSTNode) -> cst.Call | None:
+        parent = self.tree.parent.get(node)
+        call = self.tree.parent.get(parent) if isinstance(parent, cst.Arg) else None
+        return call if isinstance(call, cst.Call) and parent in call.args else None
+
+    def returned_to(self, node: cst.CSTNode, stack: tuple) -> list[tuple[cst.CSTNode, tuple]]:
+        """Where a value returned from its function goes: the call of the wrapper being read
+        through (``stack``), or every call of the function in the run."""
+        scope = self._scope_of(node)
+        function = scope.node if scope is not None else None
+        if not isinstance(function, cst.FunctionDef):
+            return []
+        if stack and stack[0][0] is function:
+            return [(_awaited(self.tree, stack[0][1]), stack[1:])]
+        return [(_awaited(self.tree, caller), ()) for caller in self.flow.callers(function)]
+
+    def into_function(self, node: cst.CSTNode, call: cst.Call) -> tuple[list[cst.Name], bool] | None:
+        """The uses of the parameter a function of the run receives ``node`` as, and whether
+        other calls of the function share those uses (so they must not change)."""
+        scope = self._scope_of(call)
+        target = self.flow.target(call, scope) if scope is not None else None
+        frame = self.flow.frame(target, call, scope) if target is not None else None
+        if frame is None:
+            return None
+        parameter = next((name for name, binding in frame.bindings.items() if binding.value is node), None)
+        if parameter is None:
+            return None
+        start, end = self.tree.span(target.function.body)
+        uses = [
+            use
+            for use in self.tree.names.get(parameter, [])
+            if start <= self.tree.span(use)[0] < end and self.tree.scope_of.get(use) is target.scope and _is_variable(use, self.tree)
+        ]
+        return uses, len(self.flow.callers(target.function)) > 1
+
+    def _scope_of(self, node: cst.CSTNode) -> Scope | None:
+        current: cst.CSTNode | None = node
+        while current is not None and current not in self.tree.scope_of:
+            current = self.tree.parent.get(current)
+        return self.tree.scope_of.get(current) if current is not None else None
 
     def responses_of(self, call: HttpCall, escapes: list[cst.CSTNode]) -> list[cst.CSTNode]:
         """The expressions whose value is the response: the call, or for a
@@ -112,13 +299,6 @@ class Reads:
                 escapes.append(use)
         return found
 
-    def json_calls_on(self, attribute: cst.Attribute) -> list[cst.CSTNode]:
-        call = self.tree.parent.get(attribute)
-        if not isinstance(call, cst.Call):
-            return []
-        awaited = self.tree.parent.get(call)
-        return [awaited if isinstance(awaited, cst.Await) else call]
-
     def bound_name(self, expression: cst.CSTNode) -> cst.Name | None:
         """``r`` of ``r = <expression>`` or ``with <expression> as r``."""
         holder = self.tree.parent.get(expression)
@@ -129,49 +309,39 @@ class Reads:
         return None
 
     def uses_after(self, name: cst.Name, expression: cst.CSTNode) -> list[cst.Name]:
+        """The uses of a name bound to ``expression``, until the name is bound anew in the same block."""
         scope = self.tree.scope_of.get(name) or self.tree.scope_of.get(expression)
         after = self.tree.span(expression)[1]
+        until = self._rebound(name, after)
         return [
             use
             for use in self.tree.names.get(name.value, [])
             if use is not name
             and self.tree.scope_of.get(use) is scope
-            and self.tree.span(use)[0] >= after
+            and after <= self.tree.span(use)[0] < until
             and _is_variable(use, self.tree)
+            and not _is_target(use, self.tree)
         ]
 
-    def follow(self, root: cst.CSTNode, segments: list[_Segment], reads: list[_Read], depth: int) -> None:
-        """Walk up from a value of the response through subscripts, loops and names."""
-        steps: list[tuple[Step, cst.CSTNode]] = []
-        node = root
-        while True:
-            parent = self.tree.parent.get(node)
-            step = _step(parent, node, self.tree)
-            if step is None:
-                break
-            outer = parent if isinstance(parent, cst.Subscript) else self.tree.parent.get(parent)
-            steps.append((step, outer))
-            node = outer  # type: ignore[assignment]
-        segment = _Segment(root, node, steps)
-        chain = [*segments, segment]
-        flat_steps = tuple(s for seg in chain for s in seg.steps_with_loops())
-        parent = self.tree.parent.get(node)
-        grandparent = self.tree.parent.get(parent) if parent is not None else None
-        if depth < 6 and isinstance(parent, (cst.For, cst.CompFor)) and parent.iter is node and isinstance(parent.target, cst.Name):
-            segment.loop = True
-            for use in self._loop_uses(parent):
-                self.follow(use, chain, reads, depth + 1)
-            return
-        bound = self.bound_name(node) if isinstance(parent, cst.Assign) else None
-        uses = self.uses_after(bound, node) if bound is not None and depth < 6 else []
-        if uses:
-            for use in uses:
-                self.follow(use, chain, reads, depth + 1)
-            return
-        then = "end"
-        if isinstance(parent, cst.Arg) and isinstance(grandparent, cst.Call) and callee(grandparent) == "len":
-            then = "length"
-        reads.append(_Read(node, chain, Access(flat_steps, then)))  # type: ignore[arg-type]
+    def _rebound(self, name: cst.Name, after: int) -> float:
+        """Where the name is next bound in the same block as this binding (its life ends there)."""
+        block = self._block_of(name)
+        ends = [
+            self.tree.span(other)[0]
+            for other in self.tree.names.get(name.value, [])
+            if other is not name
+            and _is_target(other, self.tree)
+            and self.tree.span(other)[0] > after
+            and self.tree.scope_of.get(other) is self.tree.scope_of.get(name)
+            and self._block_of(other) is block
+        ]
+        return min(ends, default=float("inf"))
+
+    def _block_of(self, node: cst.CSTNode) -> cst.CSTNode | None:
+        current = self.tree.parent.get(node)
+        while current is not None and not isinstance(current, (cst.IndentedBlock, cst.Module)):
+            current = self.tree.parent.get(current)
+        return current
 
     def _loop_uses(self, loop: cst.For | cst.CompFor) -> list[cst.Name]:
         target = loop.target
@@ -235,6 +405,8 @@ class Reads:
         if transform and not groups[-1]:
             raise CannotRewrite("the v2 value needs a change the migrator cannot place here")
         last = groups[-1][-1][0] if groups[-1] else None
+        if any(read.segments[number].shared for number in set(cut) | set(put)):
+            raise CannotRewrite("the response is read in a function other calls share, which would read it too")
         edits = []
         for number in sorted(set(cut) | set(put)):
             edits.extend(self.replace_steps(read.segments[number], cut.get(number, 0), put.get(number, []), transform if number == last else None))
@@ -265,6 +437,7 @@ class _Segment:
     top: cst.CSTNode
     steps: list[tuple[Step, cst.CSTNode]]
     loop: bool = False
+    shared: bool = False  # in a function other calls share: no edit may land here
 
     def steps_with_loops(self) -> list[Step]:
         own = [step for step, _ in self.steps]
@@ -313,3 +486,11 @@ def _is_variable(name: cst.Name, tree: Tree) -> bool:
     if is_keyword(name, tree) or isinstance(parent, (cst.Param, cst.FunctionDef, cst.ClassDef, cst.ImportAlias)):
         return False
     return not (isinstance(parent, cst.Attribute) and parent.attr is name)
+
+
+def _is_target(name: cst.Name, tree: Project) -> bool:
+    """A name being bound here (assigned, a loop or with target), not read."""
+    parent = tree.parent.get(name)
+    return isinstance(parent, (cst.AssignTarget, cst.AnnAssign, cst.For, cst.CompFor, cst.AsName)) and (
+        getattr(parent, "target", None) is name or getattr(parent, "name", None) is name
+    )

@@ -81,6 +81,8 @@ class Scope:
     # In a class: attributes set with self.NAME = ... in its methods.
     self_attributes: dict[str, list[tuple[cst.CSTNode, Scope]]] = field(default_factory=lambda: defaultdict(list))
     globals: set[str] = field(default_factory=set)  # names a function declares global
+    # name -> (its annotation, the scope it is written in): the type of a field or variable
+    annotations: dict[str, tuple[cst.BaseExpression, Scope]] = field(default_factory=dict)
 
     def names(self) -> list[str]:
         out = []
@@ -134,7 +136,8 @@ class Frame(Scope):
     @classmethod
     def of(cls, function: Scope, bindings: dict[str, Binding]) -> Frame:
         return cls(function.node, function.kind, function.parent, function.name, function.assignments,
-                   function.self_attributes, function.globals, bindings=bindings, function=function)  # fmt: skip
+                   function.self_attributes, function.globals, function.annotations, bindings=bindings,
+                   function=function)  # fmt: skip
 
 
 def _child_fields(kind: type) -> tuple[str, ...]:
@@ -242,6 +245,8 @@ class Tree:
                 self._assign(target.target, node.value, scope)
         elif isinstance(node, (cst.AnnAssign, cst.AugAssign)):
             self._assign(node.target, node.value if isinstance(node, cst.AnnAssign) else PARAMETER, scope)
+            if isinstance(node, cst.AnnAssign):
+                self._annotate(node.target, node.annotation.annotation, scope)
         elif isinstance(node, (cst.For, cst.CompFor)):
             self._assign(node.target, PARAMETER, scope)
         elif isinstance(node, cst.WithItem) and node.asname is not None:
@@ -254,6 +259,15 @@ class Tree:
                 if isinstance(bound, cst.Name):
                     scope.assignments[bound.value].append((node, scope))
         return scope
+
+    def _annotate(self, target: cst.BaseExpression, annotation: cst.BaseExpression, scope: Scope) -> None:
+        """``client: DatamimicClient`` (a dataclass field, a variable) and ``self.client: Client = ...``."""
+        if isinstance(target, cst.Name):
+            scope.annotations[target.value] = (annotation, scope)
+        elif isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name) and target.value.value == "self":
+            owner = scope.enclosing_class()
+            if owner is not None:
+                owner.annotations[target.attr.value] = (annotation, scope)
 
     def _assign(self, target: cst.BaseExpression, value: cst.CSTNode | None, scope: Scope) -> None:
         value = PARAMETER if value is None else value

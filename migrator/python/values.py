@@ -283,16 +283,10 @@ class Values:
     def assignments(self, node: cst.Name | cst.Attribute, scope: Scope) -> list[tuple[cst.CSTNode, Scope]]:
         if isinstance(node, cst.Name):
             return self.tree.lookup(node.value, scope)
-        owner_name = node.value.value if isinstance(node.value, cst.Name) else None
-        if owner_name in ("self", "cls"):
-            owner = scope.enclosing_class()
-        elif owner_name is not None:
-            owner = self.flow.named_class(node.value, scope)
-            if owner is None:
-                module = self.flow.module_named(node.value, scope)
-                return self.tree.lookup(node.attr.value, module.module_scope) if module is not None else []
-        else:
-            owner = None
+        owner = self.flow.named_class(node.value, scope) or self.flow.instance_class(node.value, scope)
+        if owner is None:
+            module = self.flow.module_named(node.value, scope)
+            return self.tree.lookup(node.attr.value, module.module_scope) if module is not None else []
         if owner is None:
             return []
         attribute = node.attr.value
