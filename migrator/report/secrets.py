@@ -57,7 +57,7 @@ def secret_name(name: str) -> bool:
 _SCHEME = re.compile(r"(?:[Bb]earer|[Bb]asic|[Tt]oken|[Dd]igest|Bot|JWT|OAuth|ApiKey|Negotiate|NTLM|SSWS)(?=(?:[ \t]|\\[ \t])+[^\s=:])")
 _SPACES = re.compile(r"(?:[ \t]|\\[ \t])*")
 _QUOTE = re.compile(r"""[rbfuRBFU]{0,2}(\\?['"])""")
-# After a closing quote: joined with the next piece by +, %, .format( or str.join order.
+# After a closing quote: joined to the next piece by +, % or .format(.
 _JOIN = re.compile(r"""[ \t]*(?:\+|%|\.format\()[ \t]*\(?[ \t]*""")
 # References a reader needs and that hold no secret: shell and CI expansions, format fields.
 _REF = re.compile(
@@ -89,11 +89,10 @@ _ASSIGNED = re.compile(
 _YAML_KEY = re.compile(r"[ +-]?[ \t]*(?:-[ \t]+)?")
 _FLAG = re.compile(r"(?<!\S)(?P<flag>-u|-U|--user|--proxy-user|--oauth2-bearer|-b|--cookie|--(?P<name>[\w-]+))(?:[ \t]+|=)(?=\S)")
 _URL_PASSWORD = re.compile(r"""://[^\s/:@'"]*:(?P<password>[^\s/@'"]+)@""")
-_AUTH_PAIR = re.compile(
-    r"""(?:\bauth[ \t]*=[ \t]*[(\[]|Auth\([ \t]*)[ \t]*
-        (?:[rbfu]?(\\?['"]).*?\1|[A-Za-z_][\w.]*)[ \t]*,[ \t]*""",
-    re.X,
-)
+# auth=("user", ...) and HTTPBasicAuth("user", ...): where the pair starts, then its user.
+_AUTH_PAIR = re.compile(r"\bauth[ \t]*=[ \t]*[(\[]|Auth\(")
+_AUTH_USER = re.compile(r"""[ \t]*(?:[rbfu]?(\\?['"]).*?\1|[A-Za-z_][\w.]*)[ \t]*,[ \t]*""")
+# Where a header's value starts (a quote, a colon): Basic, Token... after it are schemes.
 _AFTER_HEADER = re.compile(r"""(?:['"]|:[ \t]?|:\\[ \t])\Z""")
 _PARAMETER_DEFAULT = re.compile(r"\$\{(?P<name>\w+):?[-=+?]")
 _PRIVATE_KEY = re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY( BLOCK)?-----(?P<body>.*?)-----END", re.S)
@@ -325,9 +324,11 @@ def _url_passwords(text: str) -> Iterator[_Value]:
 def _auth_pairs(text: str) -> Iterator[_Value]:
     """The password of ``auth=("user", "password")`` and ``HTTPBasicAuth("user", "password")``."""
     for match in _AUTH_PAIR.finditer(text):
-        value = _Value()
-        _value(text, match.end(), value, _quote_at(text, match.end()), scheme=False)
-        yield value
+        user = _AUTH_USER.match(text, match.end())
+        if user:
+            value = _Value()
+            _value(text, user.end(), value, _quote_at(text, user.end()), scheme=False)
+            yield value
 
 
 def _parameter_defaults(text: str, names: frozenset[str]) -> Iterator[_Value]:
@@ -387,12 +388,14 @@ class Masker:
     def of(cls, source: str) -> Masker:
         """Learn a file's secrets from its source: the names that hold one (followed until
         nothing new is learnt) and every literal found standing where a secret stands."""
+        # Only names that do not say they are secret need learning (TOK, AUTH_HEADER):
+        # the others are found by what they say. Most files need one pass.
         names: frozenset[str] = frozenset()
         tokens = detected(source)
         for _ in range(5):
             found, literals = set(names), set(tokens)
             for value in _values(source, names):
-                found |= value.names
+                found.update(name for name in value.names if not secret_name(name))
                 literals.update(source[a:b] for a, b in value.spans)
             if found == names:
                 break
