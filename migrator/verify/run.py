@@ -400,7 +400,7 @@ def compare(before: Run, after: Run, table: RuleTable, instances: tuple[str, ...
             return [f"{which} did not run: {run.stopped}"]
     if before.stopped != after.stopped:
         which, other = ("the original", "the migrated script") if before.stopped else ("the migrated script", "the original")
-        problems.append(f"{which} printed more than {OUTPUT} bytes and was stopped; {other} did not")
+        problems.append(f"{which} printed more than {OUTPUT >> 20} MiB and was stopped; {other} did not")
     for request in after.requests:
         if request.path.startswith("/api/v1/") and request.datamimic(instances):
             problems.append(f"the migrated script still calls v1, which v2 does not serve: {request.describe()}")
@@ -463,7 +463,7 @@ def _notes(before: Run, after: Run) -> tuple[Finding, ...]:
     and output that was cut."""
     notes = [before.sandbox.note]
     if "output" in (before.stopped, after.stopped):
-        notes.append(f"the script printed more than {OUTPUT} bytes: it was stopped there, and only that much was compared")
+        notes.append(f"the script printed more than {OUTPUT >> 20} MiB: it was stopped there, and only that much was compared")
     return tuple(Finding("DM002", Status.POSSIBLE, 1, 1, note) for note in notes if note)
 
 
