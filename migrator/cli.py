@@ -154,10 +154,10 @@ def migrate(
 
 
 def _print_diff(results: list[FileResult]) -> None:
-    """The unified diff: coloured on a terminal, secrets masked in CI logs."""
+    """The unified diff, raw so that ``git apply`` takes it (reports are the masked,
+    shareable form); coloured on a terminal."""
     import os
 
-    from migrator.report.data import mask
     from migrator.report.diff import unified_diff
 
     out = sys.stdout.buffer
@@ -166,8 +166,6 @@ def _print_diff(results: list[FileResult]) -> None:
         if result.outcome != "changed":
             continue
         text = unified_diff(result)
-        if os.environ.get("CI"):
-            text = mask(text)
         if colour:
             text = "".join(_colour(line) for line in text.splitlines(keepends=True))
         out.write(text.encode("utf-8", "surrogateescape"))

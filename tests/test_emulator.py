@@ -87,3 +87,17 @@ def test_answers_as_an_http_proxy(api):
     request = urllib.request.Request(f"http://acme.datamimic.io/api/v1/{PROJECT}/info", headers=AUTH)
     with opener.open(request, timeout=5) as response:
         assert json.loads(response.read())["identifier"] == PROJECT
+
+
+def test_a_body_too_large_is_refused_unread_and_the_emulator_goes_on(api):
+    """A script cannot fill verify's memory by posting to the emulator."""
+    import socket
+
+    from migrator.verify.emulator import MAX_BODY
+
+    with socket.create_connection(api.server.server_address, timeout=5) as client:
+        client.sendall(f"POST /api/v1/{PROJECT}/files HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer t\r\n"
+                       f"Content-Length: {MAX_BODY + 1}\r\n\r\n".encode())
+        assert client.recv(100).startswith(b"HTTP/1.1 413 ")
+    assert call(api, "GET", f"/api/v1/{PROJECT}/info")[0] == 200
+    assert [r.status for r in api.requests] == [413, 200]

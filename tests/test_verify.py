@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 from conftest import ROOT, SAMPLES
@@ -19,10 +21,17 @@ curl -s "$API/task/$TASK_ID/log" -H "Authorization: Bearer $TOKEN"
 """
 
 
+def findings(result):
+    """A result's findings but the note a machine without bubblewrap adds to every run."""
+    from migrator.verify import sandbox as sandboxes
+
+    return tuple(f for f in result.findings if f.message != sandboxes.best().note)
+
+
 def test_a_correct_migration_behaves_the_same(table, tmp_path):
     migrated = SCRIPT.replace("api/v1/$PROJECT_ID", "api/v2/projects/$PROJECT_ID").replace("task/$TASK_ID/log", "tasks/$TASK_ID/logs?encode=false")
     result = verify(tmp_path / "s.sh", "shell", SCRIPT.encode(), migrated.encode(), table, timeout=30)
-    assert result.findings == ()
+    assert findings(result) == ()
 
 
 def test_a_wrong_migration_is_caught(table, tmp_path):
@@ -39,7 +48,7 @@ def test_a_hanging_script_is_stopped_and_reported(table, tmp_path):
     start = time.monotonic()
     result = verify(tmp_path / "s.sh", "shell", script, script, table, timeout=2)
     assert time.monotonic() - start < 20
-    assert [f.message for f in result.findings] == ["the original did not finish in time and was stopped"]
+    assert [f.message for f in findings(result)] == ["the original did not finish in time and was stopped"]
     time.sleep(6)
     assert not marker.exists(), "a child process outlived the run"
 
@@ -96,12 +105,184 @@ def test_a_call_left_on_v1_fails_against_v2_alone_even_when_both_behave_alike(ta
 def test_another_service_on_the_same_proxy_is_answered_alike_in_both_runs(table, tmp_path):
     script = b'curl -s "https://objects.example.net/api/v1/$PROJECT_ID/info" -H "Authorization: Bearer x"\n'
     result = verify(tmp_path / "s.sh", "shell", script, script, table, timeout=30)
-    assert [f.status.value for f in result.findings] == ["possible"]
-    assert "objects.example.net" in result.findings[0].message and "--instance" in result.findings[0].message
+    assert [f.status.value for f in findings(result)] == ["possible"]
+    assert "objects.example.net" in findings(result)[0].message and "--instance" in findings(result)[0].message
 
 
 def test_an_answer_printed_as_it_came_is_the_same_behaviour(table, tmp_path):
     """A raw answer has v2's shape after migration: passing it through is not parsing it."""
     original = b'curl -s "$DATAMIMIC_URL/api/v1/$PROJECT_ID/files" -H "Authorization: Bearer $TOKEN"; echo\n'
     migrated = original.replace(b"api/v1/$PROJECT_ID/files", b"api/v2/projects/$PROJECT_ID/files_uri")
-    assert verify(tmp_path / "s.sh", "shell", original, migrated, table, timeout=30).findings == ()
+    assert findings(verify(tmp_path / "s.sh", "shell", original, migrated, table, timeout=30)) == ()
+
+
+# ------------------------------------------------------------------ hostile scripts
+# verify runs other people's scripts: each test below is a real script doing what it
+# must not, in the sandbox this machine offers (bubblewrap in CI, which installs it).
+
+CALL = 'curl -s "$DATAMIMIC_URL/api/v1/$PROJECT_ID/info" -H "Authorization: Bearer $TOKEN"; echo\n'
+
+
+def _sandbox(kind: str):
+    from migrator.verify import sandbox as sandboxes
+
+    if kind == "best":
+        if sandboxes.best().kind == "none":
+            if os.environ.get("CI") and not shutil.which("bwrap"):
+                pytest.fail("CI must install bubblewrap (.ci/run)")
+            pytest.skip("no sandbox here: bubblewrap is not installed or may not create namespaces, nor may unshare")
+        return None  # verify's own choice
+    chosen = {"unshare": sandboxes.UNSHARE, "none": sandboxes.NONE}[kind]
+    if not sandboxes.works(chosen):
+        pytest.skip(f"{kind} does not work here")
+    return chosen
+
+
+class Canary:
+    """A TCP server on this machine's loopback, outside any sandbox: it counts who reaches it."""
+
+    def __init__(self) -> None:
+        import socket
+        import threading
+
+        self.hits: list[bytes] = []
+        self.server = socket.create_server(("127.0.0.1", 0))
+        self.port = self.server.getsockname()[1]
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                connection, _ = self.server.accept()
+            except OSError:
+                return
+            with connection:
+                connection.settimeout(1)
+                try:
+                    self.hits.append(connection.recv(100) or b"(connected)")
+                except OSError:
+                    self.hits.append(b"(connected)")
+
+    def close(self) -> None:
+        self.server.close()
+
+
+@pytest.mark.parametrize("kind", ["best", "unshare"])
+def test_a_script_reaches_the_emulator_and_nothing_else(table, tmp_path, kind):
+    sandbox = _sandbox(kind)
+    canary = Canary()
+    try:
+        script = (
+            f"P={canary.port}\n"
+            "curl -s --max-time 3 --noproxy '*' \"http://127.0.0.1:$P/noproxy\"\n"
+            "curl -s --max-time 3 -x '' \"http://127.0.0.1:$P/empty-proxy\"\n"
+            "(exec 3<>/dev/tcp/127.0.0.1/$P && printf 'GET /dev-tcp HTTP/1.0\\r\\n\\r\\n' >&3) 2>/dev/null\n"
+            "python3 -c \"import socket, sys; socket.create_connection(('127.0.0.1', int(sys.argv[1])), timeout=3)"
+            ".sendall(b'GET /socket HTTP/1.0')\" $P 2>/dev/null\n" + CALL
+        ).encode()
+        result = verify(tmp_path / "s.sh", "shell", script, script, table, timeout=30, **({"sandbox": sandbox} if sandbox else {}))
+    finally:
+        canary.close()
+    assert canary.hits == []
+    assert "the migrated script still calls v1" in result.findings[0].message  # the emulator was reached
+
+
+def _processes_with(marker: str) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and marker.encode() in (entry / "cmdline").read_bytes():
+                found.append(int(entry.name))
+        except OSError:
+            pass
+    return found
+
+
+@pytest.mark.parametrize("kind", ["best", "unshare"])
+def test_background_children_die_with_the_script(table, tmp_path, kind):
+    import random
+    import signal
+
+    sandbox = _sandbox(kind)
+    marker = f"{random.randrange(10**6, 10**7)}.5"
+    script = (f"sleep {marker}1 &\nsetsid sleep {marker}2 &\n( ( sleep {marker}3 & ) & )\n"
+              f"nohup sleep {marker}4 >/dev/null 2>&1 &\n" + CALL).encode()
+    verify(tmp_path / "s.sh", "shell", script, script, table, timeout=30, **({"sandbox": sandbox} if sandbox else {}))
+    time.sleep(0.5)
+    survivors = _processes_with(f"sleep\0{marker}")
+    for pid in survivors:  # the test started them: end them by id
+        os.kill(pid, signal.SIGKILL)
+    assert survivors == []
+
+
+def test_writes_outside_the_working_folder_do_not_land(table, tmp_path):
+    import tempfile
+
+    sandbox = _sandbox("best")
+    outside = Path(tempfile.mkdtemp(dir="/var/tmp" if Path("/var/tmp").is_dir() else None))
+    try:
+        script = (
+            f"echo escaped > {outside}/from-verify\n"
+            f"echo escaped > {tmp_path}/from-verify\n"
+            "echo kept > here.txt && cat here.txt\n" + CALL
+        ).encode()
+        result = verify(tmp_path / "s.sh", "shell", script, script, table, timeout=30, **({"sandbox": sandbox} if sandbox else {}))
+        from migrator.verify import sandbox as sandboxes
+
+        if sandboxes.best().files:
+            assert list(outside.iterdir()) == [] and not (tmp_path / "from-verify").exists()
+        else:  # no claim of isolation is made where there is none
+            assert any("on the real file system" in f.message for f in result.findings)
+    finally:
+        shutil.rmtree(outside)
+    messages = [f.message for f in result.findings if f.status.value == "review"]
+    assert messages[0] == f"the migrated script still calls v1, which v2 does not serve: GET /api/v1/{PROJECT}/info"
+    assert not any(m.startswith(("output differs", "exit status")) for m in messages)  # both wrote their folder alike
+
+
+def test_output_is_capped_and_said_so(table, tmp_path):
+    from migrator.verify.run import OUTPUT
+
+    script = f"head -c {3 * OUTPUT} /dev/zero | tr '\\0' x; echo\n{CALL}".encode()
+    result = verify(tmp_path / "s.sh", "shell", script, script, table, timeout=30)
+    assert any(f"printed more than {OUTPUT >> 20} MiB" in f.message for f in result.findings)
+
+
+def test_endless_output_stops_at_the_cap_not_the_timeout(table, tmp_path):
+    start = time.monotonic()
+    result = verify(tmp_path / "s.sh", "shell", b"yes\n", b"yes\n", table, timeout=60)
+    assert time.monotonic() - start < 20
+    assert [f.status.value for f in result.findings if "printed more than" in f.message] == ["possible"]
+
+
+def test_memory_is_capped(table, tmp_path):
+    script = b"data = bytearray(3 << 30)\nprint('allocated', len(data))\n"
+    result = verify(tmp_path / "s.py", "python", script, script, table, timeout=30)
+    assert not any("allocated" in f.message for f in result.findings)
+    from migrator.verify.run import run_script
+
+    assert "allocated" not in run_script("s.py", "python", script, timeout=30).stdout
+
+
+def test_paths_and_address_are_the_same_in_both_runs(table, tmp_path):
+    """A script that prints where it runs ($PWD, $0, __file__, DATAMIMIC_URL) behaves the same."""
+    show = 'echo "$PWD $0 $DATAMIMIC_URL"; python3 -c "import os, sys; print(os.getcwd())"\n'
+    migrated = SCRIPT.replace("api/v1/$PROJECT_ID", "api/v2/projects/$PROJECT_ID").replace("task/$TASK_ID/log", "tasks/$TASK_ID/logs?encode=false")
+    result = verify(tmp_path / "s.sh", "shell", (show + SCRIPT).encode(), (show + migrated).encode(), table, timeout=30)
+    assert [f.message for f in result.findings if f.status.value == "review"] == []
+
+
+def test_a_background_child_holding_the_output_is_not_a_timeout(table, tmp_path):
+    migrated = SCRIPT.replace("api/v1/$PROJECT_ID", "api/v2/projects/$PROJECT_ID").replace("task/$TASK_ID/log", "tasks/$TASK_ID/logs?encode=false")
+    start = time.monotonic()
+    result = verify(tmp_path / "s.sh", "shell", ("sleep 30 &\n" + SCRIPT).encode(), ("sleep 30 &\n" + migrated).encode(), table, timeout=10)
+    assert time.monotonic() - start < 10
+    assert [f.message for f in result.findings if f.status.value == "review"] == []
+
+
+def test_without_a_sandbox_the_run_says_what_that_means(table, tmp_path):
+    from migrator.verify import sandbox as sandboxes
+
+    result = verify(tmp_path / "s.sh", "shell", CALL.encode(), CALL.encode(), table, timeout=30, sandbox=sandboxes.NONE)
+    notes = [f.message for f in result.findings if f.status.value == "possible"]
+    assert any(note.startswith("verify found no sandbox here") and "with your network and your files" in note for note in notes)

@@ -1,4 +1,5 @@
-"""What a report shows, built once from the results of a run, with secrets masked.
+"""What a report shows, built once from the results of a run, with secrets masked
+(:mod:`migrator.report.secrets`).
 
 Every format (Markdown, HTML, JSON, SARIF, GitHub annotations) renders this
 one model, so they always agree.
@@ -6,32 +7,16 @@ one model, so they always agree.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 
 from migrator.findings import FileResult, Outcome, Status
 from migrator.report.diff import unified_diff
+from migrator.report.secrets import Masker
 from migrator.ruletable import Rule, RuleTable
 
 SCHEMA_VERSION = 1
-MASK = "****"
-
-# A literal secret in a snippet: bearer tokens, -u user:password, API keys and
-# token query parameters. $VARIABLES are not secrets and stay readable.
-_SECRETS = [
-    re.compile(r"(?i)(\bBearer\s+)(?![$`])([^\s'\"\\]+)"),
-    re.compile(r"""(?<![\w-])((?:-u|--user)\s*['"]?[^\s:'"]*:)(?![$`])([^\s'"]+)"""),
-    re.compile(r"""(?i)((?:x-)?api[_-]?key['"]?\s*[:=]\s*['"]?)(?![$`])([^\s'"&]+)"""),
-    re.compile(r"""(?i)([?&](?:access_token|token|api_key|apikey|key|password)=)(?![$`])([^\s&'"#]+)"""),
-]
-
-
-def mask(text: str) -> str:
-    for pattern in _SECRETS:
-        text = pattern.sub(lambda m: m.group(1) + MASK, text)
-    return text
 
 
 def tool_version() -> str:
@@ -99,6 +84,7 @@ def build(results: list[FileResult], table: RuleTable, written: bool) -> Report:
     files = []
     for result in results:
         path = _display_path(result.path)
+        mask = Masker.of(result.original.decode("utf-8", "surrogateescape"))
         findings = tuple(
             ReportFinding(
                 f.rule,

@@ -15,6 +15,7 @@ import base64
 import io
 import json
 import re
+import socket
 import threading
 import zipfile
 from dataclasses import dataclass, field
@@ -26,6 +27,8 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 PROJECT = "demo-project"
 TASK = "550e8400-e29b-41d4-a716-446655440000"
 LOG = "2024-01-01 10:00:30 generating customers\n2024-01-01 10:05:00 done\n"
+# A request body past this is answered 413 unread: a script cannot fill verify's memory.
+MAX_BODY = 16 << 20
 
 
 @dataclass(frozen=True)
@@ -93,7 +96,15 @@ class Project:
 class Emulator:
     """The server: ``with Emulator() as api: ... api.url ... api.requests``."""
 
-    def __init__(self, versions: tuple[str, ...] = ("v1", "v2"), instances: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self,
+        versions: tuple[str, ...] = ("v1", "v2"),
+        instances: tuple[str, ...] = (),
+        listener: socket.socket | None = None,
+        port: int = 0,
+    ) -> None:
+        """Serve on ``listener`` (a socket listening in a sandbox's own network) or on
+        127.0.0.1:``port`` (any free port when it is 0 or taken)."""
         # The API versions DATAMIMIC's hosts serve (v2 alone, once v1 is removed); other
         # services' hosts are answered alike in every run.
         self.versions = versions
@@ -106,7 +117,16 @@ class Emulator:
         class Handler(_Handler):
             owner = emulator
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        if listener is not None:
+            self.server = ThreadingHTTPServer(listener.getsockname(), Handler, bind_and_activate=False)
+            self.server.socket.close()
+            self.server.socket = listener
+            self.server.server_address = listener.getsockname()
+        else:
+            try:
+                self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+            except OSError:
+                self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
@@ -160,11 +180,16 @@ class _Handler(BaseHTTPRequestHandler):
 
     # ------------------------------------------------------------ plumbing
 
-    def dispatch(self) -> None:
+    def dispatch(self) -> int | None:
         parts = urlsplit(self.path)  # absolute when the emulator is used as a proxy
         path = unquote(parts.path)
         self.query = dict(parse_qsl(parts.query, keep_blank_values=True))
         length = int(self.headers.get("Content-Length") or 0)
+        if length > MAX_BODY:
+            self.body, self.json_body, self.form, self.uploads = b"", None, {}, {}
+            self.recorded = Recorded(self.command, path, (), host=parts.netloc or self.headers.get("Host", ""))
+            self.close_connection = True  # the body is not read
+            return self.send(413, {"detail": f"verify's emulator takes bodies up to {MAX_BODY} bytes"})
         self.body = self.rfile.read(length) if length else b""
         self.json_body, self.form, self.uploads = self.parse_body()
         self.recorded = Recorded(

@@ -8,27 +8,46 @@ request it should have become, and compared with what the second run sent,
 and so is everything the two runs printed. Scripts reach the emulator through
 DATAMIMIC_URL and an HTTP proxy setting; ``https://`` URLs are sent as
 ``http://`` to it (curl through a shim, Python through sitecustomize), the same
-in both runs. Every child process is stopped when the run ends, on a timeout or
-on Ctrl-C.
+in both runs.
+
+Both runs happen in the strongest sandbox the machine offers
+(:mod:`migrator.verify.sandbox`), in the same scratch folder path, with the emulator
+at the same address. Every process of a run is stopped when the script ends, on a
+timeout or on Ctrl-C; a background child that still holds the output does not make
+the run wait. Each run's address space is capped (MEMORY), and so is each file it
+writes (FILE_SIZE) and what verify keeps of its output (OUTPUT): past that, the
+script is stopped and the run says so.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import selectors
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from migrator.findings import FileResult, Finding, Outcome, Status
 from migrator.ruletable import Rule, RuleTable
+from migrator.verify import sandbox as sandboxes
 from migrator.verify.emulator import PROJECT, TASK, Emulator, Recorded
+from migrator.verify.sandbox import Sandbox
 
 TOKEN = "verify-token"
+MEMORY = 2 << 30  # bytes of address space a script may use
+FILE_SIZE = 256 << 20  # bytes in any one file it writes
+OUTPUT = 1 << 20  # bytes of its output verify keeps; past that the script is stopped
+# After the script ends, what its children write meanwhile is still read for this long.
+DRAIN = 0.2
 
 _CURL_SHIM = """#!/bin/sh
 # datamimic-migrate verify: send https:// URLs to the emulator as http://, through its proxy.
@@ -113,22 +132,24 @@ urllib.request.Request.__init__ = _request_init
 class Run:
     requests: list[Recorded]
     stdout: str
-    returncode: int | None  # None: stopped after the timeout
+    returncode: int | None  # None: stopped (after the timeout, or past OUTPUT)
+    stopped: str = ""  # "timeout", "output", or why the sandbox did not start
+    sandbox: Sandbox = sandboxes.NONE
 
 
-def _environment(emulator: Emulator, shims: Path, home: Path) -> dict[str, str]:
+def _environment(url: str, shims: Path, home: Path) -> dict[str, str]:
     return {
         "PATH": f"{shims}{os.pathsep}{os.environ.get('PATH', '')}",
         "HOME": str(home),
         "LANG": "C.UTF-8",
-        "DATAMIMIC_URL": emulator.url,
+        "DATAMIMIC_URL": url,
         "DATAMIMIC_TOKEN": TOKEN,
         "TOKEN": TOKEN,
         "PROJECT_ID": PROJECT,
         "PROJECT": PROJECT,
         "TASK_ID": TASK,
-        "http_proxy": emulator.url,
-        "HTTP_PROXY": emulator.url,
+        "http_proxy": url,
+        "HTTP_PROXY": url,
         "no_proxy": "",
         "NO_PROXY": "",
         "PYTHONPATH": str(shims),
@@ -136,59 +157,64 @@ def _environment(emulator: Emulator, shims: Path, home: Path) -> dict[str, str]:
     }
 
 
-def _prepare(folder: Path, emulator: Emulator, code: bytes) -> Path:
-    shims = folder / "shims"
-    shims.mkdir()
+def _fresh(scratch: Path) -> None:
+    """Empty ``work`` (what the script sees as its folder), ``home`` and ``shims`` folders."""
+    for part in ("work", "home", "shims"):
+        shutil.rmtree(scratch / part, ignore_errors=True)
+        (scratch / part).mkdir(parents=True)
+
+
+def _shims(shims: Path, url: str) -> None:
+    """curl's and Python's shims, which send https:// URLs to the emulator as http://."""
     curl = shutil.which("curl")
     if curl:
         shim = shims / "curl"
-        shim.write_text(_CURL_SHIM % {"curl": curl, "proxy": emulator.url})
+        shim.write_text(_CURL_SHIM % {"curl": curl, "proxy": url})
         shim.chmod(0o755)
     (shims / "sitecustomize.py").write_text(_SITECUSTOMIZE)
-    # Files the script uploads (-F file=@data.csv, open("data.csv")) must exist to be sent.
-    for name in set(re.findall(rb"@([\w./-]+\.\w+)|open\([\"']([\w./-]+)[\"']", code)):
-        path = next(n for n in name if n).decode()
+
+
+def _uploads(work: Path, code: bytes) -> None:
+    """Files the script uploads (-F file=@data.csv, open("data.csv")): they must exist to be sent."""
+    for found in set(re.findall(rb"@([\w./-]+\.\w+)|open\([\"']([\w./-]+)[\"']", code)):
+        path = next(n for n in found if n).decode()
         if not path.startswith("/") and ".." not in path:
-            target = folder / "work" / path
+            target = work / path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(f"content of {path}\n")
-    (folder / "work").mkdir(exist_ok=True)
-    return shims
+
+
+@contextlib.contextmanager
+def _scratch(folder: Path | None) -> Iterator[Path]:
+    if folder is not None:
+        yield folder
+        return
+    with tempfile.TemporaryDirectory(prefix="datamimic-verify-") as temporary:
+        yield Path(temporary)
 
 
 def run_script(
-    name: str, kind: str, code: bytes, timeout: float, versions: tuple[str, ...] = ("v1", "v2"), instances: tuple[str, ...] = ()
+    name: str,
+    kind: str,
+    code: bytes,
+    timeout: float,
+    versions: tuple[str, ...] = ("v1", "v2"),
+    instances: tuple[str, ...] = (),
+    sandbox: Sandbox | None = None,
+    folder: Path | None = None,
+    port: int = 0,
 ) -> Run:
-    """Run one script against a fresh emulator serving ``versions``, in a folder of its own."""
-    with Emulator(versions, instances) as emulator, tempfile.TemporaryDirectory(prefix="datamimic-verify-") as temporary:
-        folder = Path(temporary)
-        shims = _prepare(folder, emulator, code)
-        work = folder / "work"
-        script = work / Path(name).name
-        script.write_bytes(code)
+    """Run one script against a fresh emulator serving ``versions``, in ``sandbox`` (the
+    strongest one here by default), in ``folder`` (a new one by default; its contents are
+    replaced). Outside a network of its own the emulator takes ``port`` when it is free."""
+    sandbox = sandbox or sandboxes.best()
+    with _scratch(folder) as scratch:
+        _fresh(scratch)
+        _uploads(scratch / "work", code)
+        (scratch / "work" / Path(name).name).write_bytes(code)
+        script = sandbox.folder(scratch) / "work" / Path(name).name
         command = [sys.executable, str(script)] if kind == "python" else ["bash", str(script), PROJECT, TOKEN]
-        process = subprocess.Popen(
-            command,
-            cwd=work,
-            env=_environment(emulator, shims, folder),
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,  # one process group: stopped as a whole
-        )
-        try:
-            stdout, _ = process.communicate(timeout=timeout)
-            returncode: int | None = process.returncode
-        except subprocess.TimeoutExpired:
-            stdout, returncode = b"", None
-        finally:
-            if process.poll() is None or returncode is None:
-                try:
-                    os.killpg(process.pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-                process.wait()
-        return Run(list(emulator.requests), stdout.decode("utf-8", "replace"), returncode)
+        return _run(scratch, command, timeout, versions, instances, sandbox, port)
 
 
 def run_program(
@@ -198,38 +224,115 @@ def run_program(
     versions: tuple[str, ...] = ("v1", "v2"),
     instances: tuple[str, ...] = (),
     files: dict[str, bytes] | None = None,
+    sandbox: Sandbox | None = None,
+    scratch: Path | None = None,
+    port: int = 0,
 ) -> Run:
     """Run ``command`` in a scratch copy of ``folder`` (with ``files`` written over it, as
-    relative path -> bytes) against a fresh emulator serving ``versions``."""
-    with Emulator(versions, instances) as emulator, tempfile.TemporaryDirectory(prefix="datamimic-verify-") as temporary:
-        scratch = Path(temporary)
-        shutil.copytree(folder, scratch / "work", symlinks=True)
+    relative path -> bytes) against a fresh emulator serving ``versions``, as
+    :func:`run_script` runs a script."""
+    sandbox = sandbox or sandboxes.best()
+    with _scratch(scratch) as place:
+        _fresh(place)
+        shutil.copytree(folder, place / "work", symlinks=True, dirs_exist_ok=True)
         for name, data in (files or {}).items():
-            (scratch / "work" / name).write_bytes(data)
-        shims = _prepare(scratch, emulator, b"")
+            (place / "work" / name).write_bytes(data)
         command = [sys.executable if word in ("python", "python3") else word for word in command[:1]] + command[1:]
-        process = subprocess.Popen(
-            command,
-            cwd=scratch / "work",
-            env=_environment(emulator, shims, scratch),
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-        try:
-            stdout, _ = process.communicate(timeout=timeout)
-            returncode: int | None = process.returncode
-        except subprocess.TimeoutExpired:
-            stdout, returncode = b"", None
-        finally:
-            if process.poll() is None or returncode is None:
-                try:
-                    os.killpg(process.pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-                process.wait()
-        return Run(list(emulator.requests), stdout.decode("utf-8", "replace"), returncode)
+        return _run(place, command, timeout, versions, instances, sandbox, port)
+
+
+def _run(
+    scratch: Path, command: list[str], timeout: float, versions: tuple[str, ...], instances: tuple[str, ...], sandbox: Sandbox, port: int
+) -> Run:
+    """Run ``command`` in ``sandbox``, in ``scratch``'s ``work`` folder, against a fresh emulator."""
+    inside = sandbox.folder(scratch)
+    if sandbox.network:
+        url = f"http://127.0.0.1:{sandboxes.PORT}"
+        ours, theirs = socket.socketpair()
+        channel = theirs.fileno()
+    else:
+        emulator = Emulator(versions, instances, port=port)
+        url, ours, theirs, channel = emulator.url, None, None, -1
+    _shims(scratch / "shims", url)
+    launch = sandboxes.launcher(channel, sandboxes.PORT, MEMORY, FILE_SIZE, command)
+    process = subprocess.Popen(
+        sandbox.command(scratch, launch),
+        cwd=scratch / "work",
+        env=_environment(url, inside / "shims", inside / "home"),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        pass_fds=(channel,) if theirs is not None else (),
+        start_new_session=True,  # one process group: stopped as a whole
+    )
+    try:
+        if ours is not None:
+            theirs.close()
+            listener, why = _listener(ours, timeout)
+            if listener is None:
+                return Run([], "", None, f"the sandbox did not start: {why}", sandbox)
+            emulator = Emulator(versions, instances, listener=listener)
+        with emulator:
+            stdout, stopped = _output(process, timeout)
+            if stopped:
+                _stop(process)
+            returncode = None if stopped else process.wait()
+            return Run(list(emulator.requests), stdout.decode("utf-8", "replace"), returncode, stopped, sandbox)
+    finally:
+        _stop(process)
+        if ours is not None:
+            ours.close()
+
+
+def _listener(channel: socket.socket, timeout: float) -> tuple[socket.socket | None, str]:
+    """The emulator's socket, listening in the sandbox's own network, from the launcher."""
+    channel.settimeout(timeout)
+    try:
+        message, fds, _, _ = socket.recv_fds(channel, 1024, 1)
+    except OSError as error:
+        return None, str(error)
+    if not fds:
+        return None, message.decode("utf-8", "replace") or "the launcher ended before it listened"
+    return socket.socket(fileno=fds[0]), ""
+
+
+def _output(process: subprocess.Popen[bytes], timeout: float) -> tuple[bytes, str]:
+    """What the script printed, up to OUTPUT bytes, and why it was stopped ("" if it was
+    not). Reading ends soon after the script ends, even while a background child it
+    left behind still holds the output open."""
+    assert process.stdout is not None
+    deadline = time.monotonic() + timeout
+    out = bytearray()
+    ended = None
+    with selectors.DefaultSelector() as selector:
+        selector.register(process.stdout, selectors.EVENT_READ)
+        while True:
+            now = time.monotonic()
+            if ended is None and process.poll() is not None:
+                ended = now
+            if ended is not None and now - ended > DRAIN:
+                return bytes(out), ""
+            if now >= deadline:
+                return bytes(out), "timeout"
+            if not selector.select(min(deadline - now, DRAIN)):
+                continue
+            chunk = os.read(process.stdout.fileno(), 65536)
+            if not chunk:
+                return bytes(out), ""
+            out += chunk
+            if len(out) > OUTPUT:
+                return bytes(out[:OUTPUT]), "output"
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    """Stop the run's process group: in a sandbox, that ends the sandbox and everything in it."""
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    process.wait()
+    if process.stdout is not None:
+        process.stdout.close()
 
 
 # ------------------------------------------------------------------ expectations
@@ -290,9 +393,14 @@ def _passed_through(run: Run, others: list[Recorded]) -> str:
 def compare(before: Run, after: Run, table: RuleTable, instances: tuple[str, ...] = ()) -> list[str]:
     """What the migrated run did differently from what the original run should have become."""
     problems = []
-    if before.returncode is None or after.returncode is None:
-        which = "the original" if before.returncode is None else "the migrated script"
-        return [f"{which} did not finish in time and was stopped"]
+    for run, which in ((before, "the original"), (after, "the migrated script")):
+        if run.stopped == "timeout":
+            return [f"{which} did not finish in time and was stopped"]
+        if run.stopped not in ("", "output"):
+            return [f"{which} did not run: {run.stopped}"]
+    if before.stopped != after.stopped:
+        which, other = ("the original", "the migrated script") if before.stopped else ("the migrated script", "the original")
+        problems.append(f"{which} printed more than {OUTPUT >> 20} MiB and was stopped; {other} did not")
     for request in after.requests:
         if request.path.startswith("/api/v1/") and request.datamimic(instances):
             problems.append(f"the migrated script still calls v1, which v2 does not serve: {request.describe()}")
@@ -314,16 +422,28 @@ def compare(before: Run, after: Run, table: RuleTable, instances: tuple[str, ...
         first_old = old[line - 1] if line <= len(old) else "(nothing)"
         first_new = new[line - 1] if line <= len(new) else "(nothing)"
         problems.append(f"output differs from line {line}: {first_old!r} became {first_new!r}")
-    if before.returncode != after.returncode:
+    if before.returncode != after.returncode and before.stopped == after.stopped:
         problems.append(f"exit status {before.returncode} became {after.returncode}")
     return problems
 
 
 def verify(
-    path: Path, kind: str, original: bytes, migrated: bytes, table: RuleTable, timeout: float, instances: tuple[str, ...] = ()
+    path: Path,
+    kind: str,
+    original: bytes,
+    migrated: bytes,
+    table: RuleTable,
+    timeout: float,
+    instances: tuple[str, ...] = (),
+    sandbox: Sandbox | None = None,
 ) -> FileResult:
-    before = run_script(path.name, kind, original, timeout, ("v1",), instances)
-    after = run_script(path.name, kind, migrated, timeout, ("v2",), instances)
+    """Run the original against v1 and the migrated script against v2 alone, in the same
+    sandbox, folder path and emulator address, and report what differs as DM002."""
+    sandbox = sandbox or sandboxes.best()
+    with tempfile.TemporaryDirectory(prefix="datamimic-verify-") as temporary:
+        port = _free_port()
+        before = run_script(path.name, kind, original, timeout, ("v1",), instances, sandbox, Path(temporary), port)
+        after = run_script(path.name, kind, migrated, timeout, ("v2",), instances, sandbox, Path(temporary), port)
     problems = compare(before, after, table, instances)
     findings = tuple(Finding("DM002", Status.REVIEW, 1, 1, problem) for problem in problems)
     unknown = sorted({r.host for r in before.requests if not r.datamimic(instances) and expected_v2(r, table)})
@@ -335,4 +455,21 @@ def verify(
         findings += (Finding("DM002", Status.POSSIBLE, 1, 1, note),)
     if not before.requests and not problems:
         findings = (Finding("DM002", Status.POSSIBLE, 1, 1, "the script made no request to the emulator: nothing was compared"),)
-    return FileResult(str(path), Outcome.UNCHANGED, findings)
+    return FileResult(str(path), Outcome.UNCHANGED, findings + _notes(before, after))
+
+
+def _notes(before: Run, after: Run) -> tuple[Finding, ...]:
+    """What a reader must know about how the runs went: what the sandbox did not isolate,
+    and output that was cut."""
+    notes = [before.sandbox.note]
+    if "output" in (before.stopped, after.stopped):
+        notes.append(f"the script printed more than {OUTPUT >> 20} MiB: it was stopped there, and only that much was compared")
+    return tuple(Finding("DM002", Status.POSSIBLE, 1, 1, note) for note in notes if note)
+
+
+def _free_port() -> int:
+    """A port for the emulator of both runs outside a sandbox's own network, so that a
+    script that prints DATAMIMIC_URL prints the same in both."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
