@@ -13,7 +13,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-_IMPORT = re.compile(rb"^[ \t]*(?:from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+\(?([\w \t,.*\\\r\n]+)|import[ \t]+([\w \t,.]+))", re.MULTILINE)
+_IMPORT = re.compile(
+    rb"^[ \t]*(?:from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+(?:\(([^)]*)\)|([^\n#;]*))|import[ \t]+([^\n#;]+))", re.MULTILINE
+)
 
 
 def module_name(path: Path) -> str:
@@ -31,7 +33,8 @@ def _imports(data: bytes, name: str, is_package: bool) -> set[str]:
     found: set[str] = set()
     package = name.split(".") if is_package else name.split(".")[:-1]
     for match in _IMPORT.finditer(data):
-        source, members, plain = (group.decode("ascii", "replace") if group else "" for group in match.groups())
+        source, grouped, listed, plain = (group.decode("ascii", "replace") if group else "" for group in match.groups())
+        members = grouped or listed
         if plain:
             found.update(part.split()[0] for part in plain.split(",") if part.split())
             continue
@@ -41,8 +44,9 @@ def _imports(data: bytes, name: str, is_package: bool) -> set[str]:
             parent = package[: len(package) - (dots - 1)] if dots > 1 else package
             base = ".".join([*parent, base] if base else parent)
         found.add(base)
-        for member in re.split(r"[\s,()\\]+", members):
-            if member and member != "*" and member != "as":
+        for item in members.split(","):
+            member = item.split()[0] if item.split() else ""
+            if member and member not in ("*", "\\"):
                 found.add(f"{base}.{member}")
     return found
 
@@ -58,7 +62,7 @@ def groups(candidates: dict[str, bytes], python_files: list[Path], max_size: int
     names = {path: module_name(Path(path)) for path in known}
     others = [p for p in python_files if str(p) not in known and p.suffix in (".py", ".pyw")]
     by_name: dict[str, list[str]] = {}
-    for path in others:
+    for path in [*map(Path, known), *others]:
         by_name.setdefault(module_name(path), []).append(str(path))
 
     def read(path: str) -> bytes | None:

@@ -30,6 +30,8 @@ RAW_BODY = {"text", "content", "read", "body"}
 STREAMS = {"iter_content", "iter_lines", "iter_bytes", "iter_text", "aiter_bytes", "aiter_lines", "raw", "iter_chunked"}
 # What may be done with a raw body without parsing it: shown or written as it came.
 OUTPUTS = frozenset({"print", "write", "writelines", "echo", "secho", "copyfileobj"})
+# Calls that make text of what they are given (a message, a log line): the body's shape does not matter.
+TEXT_SINKS = {*OUTPUTS, "str", "repr", "format", "get", "debug", "info", "warning", "warn", "error", "exception", "critical", "fail", "exit"}
 # Calls that give back the elements they are given, in another order or container.
 SAME_ELEMENTS = {"sorted", "list", "reversed", "tuple"}
 
@@ -123,9 +125,25 @@ class Reads:
         if depth > 12:
             walk.escapes.append(node)
             return
-        if isinstance(self.tree.parent.get(node), cst.Expr):
-            return
+        parent = self.tree.parent.get(node)
+        if isinstance(parent, cst.Expr) or self._built_into_text(node):
+            return  # discarded, or made part of a message
         self.flow_on(node, walk, stack, shared, depth, self.raw_uses, "loads", OUTPUTS)
+
+    def _built_into_text(self, node: cst.CSTNode) -> bool:
+        """The raw body made part of a string (f-string, +, %, str()), a log line, an error:
+        text shown as it came, whatever its shape."""
+        parent = self.tree.parent.get(node)
+        if isinstance(parent, (cst.FormattedStringExpression, cst.BinaryOperation)):
+            return True
+        call = self._argument_of(node)
+        if call is None:
+            return False
+        name = callee(call)
+        receiver = call.func.value if isinstance(call.func, cst.Attribute) else None
+        logging = isinstance(receiver, cst.Name) and "log" in receiver.value.lower()
+        raised = isinstance(self.tree.parent.get(call), cst.Raise)
+        return name in TEXT_SINKS or logging or raised or name.endswith(("Error", "Exception", "Warning"))
 
     def flow_on(self, node, walk: _Walk, stack: tuple, shared: bool, depth: int, again, json_reader: str, passes=frozenset()) -> None:
         """Where a response or raw body goes next: a name, a return, an argument."""

@@ -261,6 +261,8 @@ class Values:
         if len(found) != 1 or any(v.name == name for v in via):
             return [hole]
         value, value_scope = found[0]
+        if isinstance(node, cst.Attribute) and value_scope.kind == "class" and node.attr.value in value_scope.annotations:
+            return [hole]  # an annotated field (a dataclass's): its value is the default, not what instances hold
         if value is PARAMETER and isinstance(node, cst.Name):
             # A parameter bound to the argument of the call read through: the caller's text.
             binding = binding_of(scope, node.value, value_scope)
