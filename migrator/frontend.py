@@ -12,7 +12,7 @@ from migrator.edits import ByteEdit, Fix, IgnoreMark, is_ignored
 from migrator.findings import Finding, Status
 from migrator.matching import Mapped, Possible
 from migrator.ruletable import Rule
-from migrator.urls import Content, Edit, UrlMatch, Via, plan_url_rewrite
+from migrator.urls import Content, Edit, UrlMatch, Via, holder, plan_url_rewrite
 
 # (line, column, last line) of a call, 1-based
 Position = tuple[int, int, int]
@@ -75,6 +75,8 @@ class Rewrite(Protocol):
     rule: Rule
     url_spans: list[tuple[int, int]]
     unsafe_reason: str
+    match: UrlMatch
+    url_edits: list[Edit]
 
     def variables(self) -> set[str]: ...
 
@@ -106,27 +108,47 @@ def settle_shared_variables(
     of calls whose fixes are not written), and where anything else does.
     """
     active = list(rewrites)
-    settled: set[str] = set()
+    left: list[Rewrite] = []  # reported and kept on v1: what their URLs go through cannot move
     changed = True
     while changed:
+        # Every pass decides every variable again: a call left in one pass blocks what it
+        # goes through in the next, even a variable an earlier pass let move.
         changed = False
         migrating = [span for rewrite in active if applies(rewrite) for span in rewrite.url_spans]
-        held = [span for rewrite in active if not applies(rewrite) for span in rewrite.url_spans]
-        for variable in sorted({v for rewrite in active for v in rewrite.variables()} - settled):
+        held = [span for rewrite in [*active, *left] if rewrite in left or not applies(rewrite) for span in rewrite.url_spans]
+        for variable in sorted({v for rewrite in active for v in rewrite.variables()}):
             users = [rewrite for rewrite in active if variable in rewrite.variables()]
             blocked, other = uses_outside(variable, migrating, held)
+            if blocked is None and _changed_differently(variable, active):
+                blocked = "calls that change it differently"
             if blocked is None and (other is None or settings.unsafe_fixes):
                 for rewrite in users if other is not None else []:
                     rewrite.unsafe_reason = f"it changes {variable}, which {other} uses too"
-                settled.add(variable)
                 continue
             for rewrite in users:
                 if not rewrite_call_only(rewrite, variable):
                     active.remove(rewrite)
+                    left.append(rewrite)
                     report_left(rewrite, variable, blocked if blocked is not None else other)  # type: ignore[arg-type]
             changed = True
             break
     return active
+
+
+def _through(rewrite: Rewrite) -> set[str]:
+    """The shared definitions a call's URL comes through."""
+    return {via.name.split(".")[-1] for piece in rewrite.match.flat.pieces for via in piece.via if via.kind != "argument"}
+
+
+def _changed_differently(variable: str, rewrites: Sequence[Rewrite]) -> bool:
+    """Whether the calls that go through a shared definition would change its text in
+    different ways (one appends /metadata to a builder another calls too)."""
+    changes = set()
+    for rewrite in rewrites:
+        if variable in _through(rewrite):
+            inside = [e for e in rewrite.url_edits if (home := holder(e.via)) is not None and home.name.split(".")[-1] == variable]
+            changes.add(frozenset((e.start, e.end, e.content, e.context) for e in inside))
+    return len(changes) > 1
 
 
 @dataclass(frozen=True)

@@ -66,7 +66,8 @@ def _base_names(flat: Flat, end: int) -> list[str]:
     names: list[str] = []
     for piece_index in sorted({flat.where[k][0] for k in range(min(end, len(flat.text)))}):
         piece = flat.pieces[piece_index]
-        names.extend(via.source for via in piece.via)
+        # A function the URL is read through (api(), a wrapper) is code, not a name of the base.
+        names.extend(via.source for via in piece.via if via.kind != "call")
         if isinstance(piece, Hole):
             names.extend(filter(None, (piece.source, piece.name)))
     return names

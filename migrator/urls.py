@@ -20,12 +20,22 @@ from typing import Union
 
 @dataclass(frozen=True)
 class Via:
-    """A variable a value came through, and the expansion that brought it (``${BASE}``)."""
+    """A variable a value came through, and the expansion that brought it (``${BASE}``).
+
+    ``kind`` says what the expansion is: a ``variable`` (its value is shared by its uses), a
+    ``call`` of a function read through (its text is shared by its calls; nothing can be
+    written beside a call), or an ``argument``: the expansion of a function's parameter
+    (``{path}`` in ``f"{BASE}{path}"``) filled by the text a call passes, which stays that
+    call's own. ``within`` is, for an argument, the chain of expansions the parameter's use
+    itself sits in (the function's), where text written beside it belongs.
+    """
 
     name: str
     source: str
     span: tuple[int, int]
     context: str
+    kind: str = "variable"
+    within: tuple[Via, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -214,14 +224,26 @@ def percent_encode(text: str) -> str:
 Point = tuple[int, str, tuple[Via, ...], str]
 
 
-def _boundary(piece: Piece, char: int, after: bool, level: int) -> Point | None:
+def holder(via: tuple[Via, ...]) -> Via | None:
+    """The shared definition text with this chain of expansions is written in: its last
+    variable or call; none when it is an argument's (the calling code's own text)."""
+    return via[-1] if via and via[-1].kind != "argument" else None
+
+
+def _boundary(piece: Piece, char: int, after: bool, level: int, beside_argument: bool = False) -> Point | None:
     """Where text goes right after (or before) char ``char`` of ``piece``, written at
     variable depth ``level``: inside the piece itself, or beside the expansion that
-    brought it there (never inside a variable's value, which other uses share)."""
+    brought it there (never inside a variable's value, which other uses share). A call
+    read through has no beside; an argument's is used only when the text must not join
+    the argument's own text (``beside_argument``: it follows a template parameter)."""
     side = "after" if after else "before"
-    if len(piece.via) > level:
+    while len(piece.via) > level:
         via = piece.via[level]
-        return (via.span[1] if after else via.span[0]), via.context, piece.via[:level], side
+        if via.kind == "argument" and beside_argument:
+            return (via.span[1] if after else via.span[0]), via.context, via.within, side
+        if via.kind == "variable":
+            return (via.span[1] if after else via.span[0]), via.context, piece.via[:level], side
+        level += 1
     if isinstance(piece, Hole):
         return (piece.span[1] if after else piece.span[0]), piece.context, piece.via, side
     if piece.offsets is None:
@@ -229,11 +251,25 @@ def _boundary(piece: Piece, char: int, after: bool, level: int) -> Point | None:
     return piece.offsets[char + 1 if after else char], piece.context, piece.via, ""
 
 
-def _insertion_point(flat: Flat, k: int) -> Point | None:
+def _whole_argument(flat: Flat, k: int, parameter_start: int) -> bool:
+    """Whether the text before flat index k that fills a function's parameter is the template
+    parameter's value and nothing more (then text after it belongs beside the parameter in
+    the function, not in the calling code's argument)."""
+    piece = flat.pieces[flat.where[k - 1][0]]
+    arguments = [via for via in piece.via if via.kind == "argument"]
+    if not arguments:
+        return False
+    first = next(i for i, (index, _) in enumerate(flat.where) if arguments[-1] in flat.pieces[index].via)
+    return first >= parameter_start
+
+
+def _insertion_point(flat: Flat, k: int, after_parameter: int | None = None) -> Point | None:
     """Source offset, context and origin for text inserted before flat index k.
 
     Inside literal text when possible (so the new text is written in the same
-    quoting), at the deepest variable level both neighbours share.
+    quoting), at the deepest variable level both neighbours share. Text that follows a
+    template parameter (``after_parameter``: where that parameter's value starts) never
+    joins that value when a function's caller passes it alone.
     """
     sides = []
     if k > 0:
@@ -249,20 +285,22 @@ def _insertion_point(flat: Flat, k: int) -> Point | None:
                 break
             level += 1
     sides.sort(key=lambda side: (len(side[0].via) > level, isinstance(side[0], Hole)))
+    beside = after_parameter is not None and k > 0 and _whole_argument(flat, k, after_parameter)
     for piece, char, after in sides:
-        point = _boundary(piece, char, after, level)
+        point = _boundary(piece, char, after, level, beside and after)
         if point is not None:
             return point
     return None
 
 
-def plan_replace(flat: Flat, start: int, end: int, new: Content, plan: EditPlan) -> None:
+def plan_replace(flat: Flat, start: int, end: int, new: Content, plan: EditPlan, after_parameter: int | None = None) -> None:
     """Plan the edits that turn flat[start:end] (literal text only) into ``new``.
 
     The common prefix and suffix of old and new text stay untouched, so an edit
     lands where the text really changes; the changed middle is spread over the
     literal pieces it crosses (the first takes the new text, the others are emptied).
     """
+    original_start = start
     old = flat.text[start:end]
     lead = new[0] if new and isinstance(new[0], str) else ""
     prefix = 0
@@ -283,7 +321,7 @@ def plan_replace(flat: Flat, start: int, end: int, new: Content, plan: EditPlan)
         plan.problem = "a changed part of the path is computed at run time"
         return
     if start == end:
-        position = _insertion_point(flat, start)
+        position = _insertion_point(flat, start, after_parameter if start == original_start else None)
         if position is None:
             plan.problem = "the URL's text cannot be edited in place"
             return
@@ -368,8 +406,9 @@ def plan_url_rewrite(
             contents.append([])
         else:
             contents[-1].extend(extra[segment.name])
+    parameter_at = {end: start for start, end in (match.bindings[name] for name in match.template.params)}
     for (start, end), content in zip(runs, contents):
-        plan_replace(flat, start, end, _merge(content), plan)
+        plan_replace(flat, start, end, _merge(content), plan, parameter_at.get(start))
 
     query = f"{match.query}&{sent_query}"
     missing = [f"{k}={v}" for k, v in query_defaults.items() if not re.search(rf"(^|&){re.escape(k)}=", query)]

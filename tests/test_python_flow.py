@@ -174,7 +174,7 @@ BLOCKING = {"/files": 'print(r.json()["files"][0]["extension"])', "/task/t1": 'p
 
 @st.composite
 def programs(draw):
-    style = draw(st.sampled_from(["constant", "builder", "method", "property"]))
+    style = draw(st.sampled_from(["constant", "builder", "method", "property", "task-builder"]))
     with_project = draw(st.booleans())
     base = f"{HOST}/api/v1" + ("/p1" if with_project else "")
     prefix = "" if with_project else "/p1"
@@ -183,6 +183,9 @@ def programs(draw):
     lines = [f'BASE = "{base}"', "session = requests.Session()", ""]
     if style == "builder":
         lines += ["def api(path):", '    return BASE + path', ""]
+    if style == "task-builder":
+        # A builder holding part of the path: a call's change may land in the builder's own text.
+        lines += ["def task_url(tid):", f'    return f"{{BASE}}{prefix}/task/{{tid}}"', ""]
     if style in ("method", "property"):
         lines += ["class Datamimic:"]
         if style == "property":
@@ -193,7 +196,13 @@ def programs(draw):
         method, path, read = ENDPOINTS[endpoint]
         if index in blocked and path in BLOCKING:
             read = BLOCKING[path]
-        url = {
+        if style == "task-builder" and not path.startswith("/task/t1"):
+            url = f'BASE + "{prefix}{path}"'
+        elif style == "task-builder":
+            url = 'task_url("t1")' + (f' + "{path[len("/task/t1"):]}"' if path != "/task/t1" else "")
+        else:
+            url = None
+        url = url or {
             "constant": f'BASE + "{prefix}{path}"',
             "builder": f'api("{prefix}{path}")',
             "method": f'dm.url("{prefix}{path}")',
@@ -203,7 +212,7 @@ def programs(draw):
     return "\n".join(lines) + "\n"
 
 
-@hypothesis_settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@hypothesis_settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(programs())
 def test_every_request_is_its_v2_form_or_left_as_it_was(settings, program):
     result = run_python(program, settings)
@@ -256,3 +265,15 @@ def test_a_constant_another_module_uses_in_a_call_that_stays_does_not_move(tmp_p
     assert results["settings.py"].outcome.value == "unchanged"
     assert "API.removesuffix('/api/v1')" in results["a.py"].migrated.decode()
     assert [f.status.value for f in results["b.py"].findings if f.rule == "DM107"][0] == "review"
+
+
+def test_a_builder_two_calls_would_change_differently_stays(settings):
+    """task_url(tid) is read by a metadata call (which needs /metadata after the id, in the
+    builder) and by a log call (which does not): the builder cannot take both."""
+    source = (
+        f'BASE = "{HOST}/api/v1/p1"\n\n\ndef task_url(tid):\n    return f"{{BASE}}/task/{{tid}}"\n\n\n'
+        'r = requests.get(task_url("t1"))\nprint(r.json()["result"][0]["status"])\n'
+        'print(requests.get(task_url("t1") + "/log").text)\n'
+    )
+    new = assert_one_plan(source, settings)
+    assert 'return f"{BASE}/task/{tid}"' in new

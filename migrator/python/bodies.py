@@ -127,7 +127,7 @@ class Requests:
 
     def path_params(self, work: Rewrite) -> dict[str, Content]:
         extra: dict[str, Content] = {}
-        scope = self.tree.scope_of[work.call.node]
+        scope = self.scope_of_arguments(work)
         for name, source in work.rule.request.path_params:
             kind, _, key = source.partition(":")
             if kind == "body":
@@ -139,6 +139,16 @@ class Requests:
             else:
                 extra[name] = self.upload_name(work, key, scope)
         return extra
+
+    def scope_of_arguments(self, work: Rewrite) -> Scope:
+        """Where the request's arguments are read: the call's scope, or the wrapper's frame when
+        the wrapper passes arguments of its own (a function with one call)."""
+        call = work.call
+        if call.frame is not None and call.request is not None and any(
+            arg in call.request.args for arg in call.keywords.values()
+        ):
+            return call.frame
+        return self.tree.scope_of[call.node]
 
     def path_value(self, node: cst.BaseExpression, scope: Scope) -> Content:
         text = static(node)

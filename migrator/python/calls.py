@@ -13,7 +13,7 @@ import libcst as cst
 from migrator.edits import ByteEdit
 from migrator.python.tree import Scope
 from migrator.ruletable import Rule
-from migrator.urls import Edit, UrlMatch
+from migrator.urls import Edit, UrlMatch, holder
 
 HTTP_METHODS = {"get", "post", "put", "delete", "patch", "head", "options"}
 CLIENTS = {"Client", "AsyncClient", "Session", "ClientSession"}
@@ -28,12 +28,12 @@ class HttpCall:
     keywords: dict[str, cst.Arg]
     receiver: cst.BaseExpression | None  # the client or session object, if any
     # Through a wrapper: the scope the URL and receiver are read in (the wrapper's, its
-    # parameters bound to the call's arguments), and whether it returns the response's JSON.
+    # parameters bound to the call's arguments).
     frame: Scope | None = None
-    returns_json: bool = False
     request: cst.Call | None = None  # the request the wrapper makes
     # Each wrapper from the innermost out, with the call of it that hands the response on.
     through: tuple[tuple[cst.FunctionDef, cst.Call], ...] = ()
+    via: tuple = ()  # the wrapper's text is shared by its calls: the URL is read through this expansion
 
 
 @dataclass
@@ -50,7 +50,7 @@ class Rewrite:
 
     def variables(self) -> set[str]:
         """The names whose assignments the URL edits change (``api`` for ``self.api``)."""
-        return {edit.via[-1].name.split(".")[-1] for edit in self.url_edits if edit.via}
+        return {home.name.split(".")[-1] for edit in self.url_edits if (home := holder(edit.via)) is not None}
 
 
 def static(node: cst.CSTNode | None) -> str | None:

@@ -23,6 +23,7 @@ import libcst as cst
 from migrator.python.calls import HttpCall, http_call
 from migrator.python.project import Project
 from migrator.python.tree import PARAMETER, Binding, Frame, Scope, Tree
+from migrator.urls import Via
 
 
 @dataclass(frozen=True)
@@ -253,24 +254,29 @@ class Flow:
             return None
         inner_node, inner = found
         parameters = _parameter_names(target)
-        uses_parameters = any(isinstance(node, cst.Name) and node.value in parameters for node in _names(inner_node))
-        returns = self._returns(target.function, inner_node)
-        if not uses_parameters or returns is None:
+        # A function whose request (URL, method or client) comes from its parameters: each call
+        # of it is that request. Whatever the function does with the response is followed from
+        # the request; what it returns of it reaches the call.
+        if not any(isinstance(node, cst.Name) and node.value in parameters for node in _names(inner_node)):
             return None
         self.wrappers.add(target.function)
         keywords = {}
         if _passes_keywords(inner_node, target.function):
             keywords = {arg.keyword.value: arg for arg in call.args if arg.keyword is not None and arg.keyword.value not in parameters}
+        if inner.frame is not None or len(self.callers(target.function)) == 1:
+            keywords = {**inner.keywords, **keywords}  # the function's own arguments are its one call's
+        name = target.function.name.value
+        via = (Via(f"{name}()", self.tree.text(call), self.tree.span(call), "py-expr", "call"),)
         return HttpCall(
             call,
             inner.method if inner.method is not None or inner.frame is not None else self._method(inner_node, frame),
             inner.url,
-            {**inner.keywords, **keywords} if inner.frame is not None else keywords,
+            keywords,
             inner.receiver,
             frame=inner.frame or frame,
-            returns_json=inner.returns_json or returns == "json",
             request=inner.request or inner_node,
             through=(*inner.through, (target.function, call)),
+            via=(*via, *inner.via),
         )
 
     def _request_in(self, target: Target, frame: Frame, depth: int) -> tuple[cst.Call, HttpCall] | None:
@@ -298,18 +304,6 @@ class Flow:
                 if binding is not None and isinstance(binding.value, cst.SimpleString):
                     value = binding.value.evaluated_value
                     return value.upper() if isinstance(value, str) else None
-        return None
-
-    def _returns(self, function: cst.FunctionDef, request: cst.Call) -> str | None:
-        """How a wrapper hands its request's response back: "response", "json" or None."""
-        returned = self.returned(function)
-        name = _bound_name(function, request)
-        if returned is request or (name is not None and isinstance(returned, cst.Name) and returned.value == name):
-            return "response"
-        if isinstance(returned, cst.Call) and isinstance(returned.func, cst.Attribute) and returned.func.attr.value == "json":
-            holder = returned.func.value
-            if holder is request or (name is not None and isinstance(holder, cst.Name) and holder.value == name):
-                return "json"
         return None
 
     def returned(self, function: cst.FunctionDef) -> cst.BaseExpression | None:
@@ -360,18 +354,6 @@ def _passes_keywords(request: cst.Call, function: cst.FunctionDef) -> bool:
     return star is not None and any(
         arg.star == "**" and isinstance(arg.value, cst.Name) and arg.value.value == star.name.value for arg in request.args
     )
-
-
-def _bound_name(function: cst.FunctionDef, request: cst.Call) -> str | None:
-    """``r`` of ``r = <request>`` or ``with <request> as r`` in the function."""
-    for node in body_nodes(function):
-        if isinstance(node, cst.Assign) and node.value is request and len(node.targets) == 1:
-            target = node.targets[0].target
-            return target.value if isinstance(target, cst.Name) else None
-        if isinstance(node, cst.WithItem) and node.item is request and node.asname is not None:
-            target = node.asname.name
-            return target.value if isinstance(target, cst.Name) else None
-    return None
 
 
 def _unquoted(annotation: cst.BaseExpression) -> cst.BaseExpression:

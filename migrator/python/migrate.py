@@ -20,7 +20,7 @@ from migrator.python.reads import Reads, is_keyword
 from migrator.python.project import Project
 from migrator.python.tree import ParseError, Scope, Tree, lookup
 from migrator.python.values import EXPRESSION, RAW, Values, render
-from migrator.urls import Edit, Flat, Hole, Literal, Piece, find_base
+from migrator.urls import Edit, Flat, Hole, Literal, Piece, find_base, holder
 
 __all__ = ["ParseError", "migrate"]
 
@@ -84,7 +84,7 @@ class _Program:
     # ---------------------------------------------------------------- calls
 
     def url_pieces(self, call: HttpCall, scope: Scope) -> list[Piece]:
-        pieces = self.values.pieces(call.url, scope)
+        pieces = self.values.pieces(call.url, scope, call.via)
         base = self.client_base_url(call, scope)
         if base is None or (pieces and isinstance(pieces[0], Literal) and "://" in pieces[0].text):
             return pieces
@@ -359,9 +359,9 @@ class _Program:
             self.tree.tree_at(edit.start).path
             for work in self.rewrites
             for edit in work.url_edits
-            if edit.via and edit.via[-1].name.split(".")[-1] == variable
+            if (home := holder(edit.via)) is not None and home.name.split(".")[-1] == variable
         }
-        for use in self.tree.names.get(variable, []):
+        for use in self.tree.names.get(variable.removesuffix("()"), []):  # "api()": the calls of api
             if is_keyword(use, self.tree) or _is_assignment_target(use, self.tree) or not self.may_be(use, homes):
                 continue
             start = self.tree.span(use)[0]

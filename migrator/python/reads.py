@@ -84,16 +84,17 @@ class Reads:
         through names, returns and the run's functions, and the places where the response
         goes where it cannot be followed."""
         walk = _Walk([], [])
-        if call.returns_json:  # a wrapper that hands back the response's JSON: the call is the root
-            self.json_value(_awaited(self.tree, call.node), [], walk, (), False, 0)
-            return walk.reads, walk.escapes
         # Through wrappers, the response starts at the request inside the innermost one, and each
         # wrapper's return hands it to the call of it, up to the call site.
         start = call.request if call.request is not None else call.node
         inner = HttpCall(start, call.method, call.url, call.keywords, call.receiver)
         for value in self.responses_of(inner, walk.escapes):
-            self.response_uses(value, walk, call.through, bool(call.through), 0)
+            self.response_uses(value, walk, call.through, self.shared(call.through), 0)
         return walk.reads, walk.escapes
+
+    def shared(self, stack: tuple) -> bool:
+        """Whether code inside these wrappers is run by other calls too (so it must not change)."""
+        return any(len(self.flow.callers(function)) > 1 for function, _ in stack)
 
     # ---------------------------------------------------------------- where a value goes
 
@@ -155,7 +156,7 @@ class Reads:
         if isinstance(self.tree.parent.get(node), cst.Return):
             callers = self.returned_to(node, stack)
             for caller, rest in callers:
-                again(caller, walk, rest, bool(rest), depth + 1)  # out of the wrapper: the caller's own code
+                again(caller, walk, rest, self.shared(rest), depth + 1)  # out of the wrapper: the caller's own code
             if not callers:
                 walk.escapes.append(node)
             return
@@ -220,7 +221,7 @@ class Reads:
         if isinstance(parent, cst.Return):
             callers = self.returned_to(node, stack)
             for caller, rest in callers:
-                self.json_value(caller, chain, walk, rest, bool(rest), depth + 1)
+                self.json_value(caller, chain, walk, rest, self.shared(rest), depth + 1)
             return bool(callers)
         call = self._argument_of(node)
         if call is None:

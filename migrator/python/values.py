@@ -194,7 +194,7 @@ class Values:
         frame = self.flow.frame(target, node, scope, via) if returned is not None else None
         if frame is not None:
             span, source = anchor or (self.tree.span(node), self.tree.text(node))
-            inner = self.pieces(returned, frame, (*via, Via(f"{name}()", source, span, context)), depth + 1)  # type: ignore[arg-type]
+            inner = self.pieces(returned, frame, (*via, Via(f"{name}()", source, span, context, "call")), depth + 1)  # type: ignore[arg-type]
             if not (len(inner) == 1 and isinstance(inner[0], Hole)):
                 return inner
         if name == "urljoin" and len(args) == 2:
@@ -258,7 +258,7 @@ class Values:
         name = self.tree.text(node)
         hole = Hole(source, span, context, name.split(".")[-1], via)
         found = self.assignments(node, scope)
-        if len(found) != 1 or any(v.name == name for v in via):
+        if len(found) != 1 or any(v.name == name and v.kind != "argument" for v in via):
             return [hole]
         value, value_scope = found[0]
         if isinstance(node, cst.Attribute) and value_scope.kind == "class" and node.attr.value in value_scope.annotations:
@@ -267,7 +267,8 @@ class Values:
             # A parameter bound to the argument of the call read through: the caller's text.
             binding = binding_of(scope, node.value, value_scope)
             if binding is not None:
-                return self.pieces(binding.value, binding.scope, binding.via, depth + 1)
+                argument = Via(node.value, source, span, context, "argument", via)
+                return self.pieces(binding.value, binding.scope, (*binding.via, argument), depth + 1)
         if isinstance(value, cst.FunctionDef) and isinstance(node, cst.Attribute):
             target = self.flow.property(node, scope)
             returned = self.flow.returned(target.function) if target is not None else None
