@@ -160,25 +160,29 @@ class BaseStrip:
     new_base: str  # what follows the stripped value: the v2 base, with the same "/"
     after: Content  # text the plan inserts right after the expansion, to join the new one
     rest: list[Edit]  # the URL edits that stay as planned
+    via: tuple[Via, ...] = ()  # the functions read through whose text holds the expansion
 
 
 def base_strip(url_edits: list[Edit], match: UrlMatch, variable: str, settings: Settings) -> BaseStrip | None:
     """The call-only rewrite of a variable's v1 base, or None when the call cannot strip it:
     it must expand the variable directly, and the value must end with the base."""
     inside = [e for e in url_edits if any(v.name.split(".")[-1] == variable for v in e.via)]
-    if any(len(e.via) != 1 for e in inside):
+    # The expansion of the variable must be the call's own text, or text of the functions the
+    # URL is read through (which their calls share: settling decides whether it may change).
+    if not inside or any(e.via[-1].name.split(".")[-1] != variable or any(v.kind != "call" for v in e.via[:-1]) for e in inside):
         return None
-    anchor = inside[0].via[0]
+    anchor = inside[0].via[-1]
+    prefix = inside[0].via[:-1]
     flat = match.flat
     spans = [k for k, (piece_index, _) in enumerate(flat.where) if anchor in flat.pieces[piece_index].via]
     v1_base = settings.table.v1_base
     tail = flat.text[match.base_start : spans[-1] + 1] if spans else ""
     if tail not in (v1_base, v1_base + "/"):
         return None
-    after = [e for e in url_edits if e.start == e.end == anchor.span[1] and not e.via]
+    after = [e for e in url_edits if e.start == e.end == anchor.span[1] and e.via == prefix]
     rest = [e for e in url_edits if e not in inside and e not in after]
     content = tuple(item for edit in after for item in edit.content)
-    return BaseStrip(anchor, tail, settings.table.v2_base + tail[len(v1_base) :], content, rest)
+    return BaseStrip(anchor, tail, settings.table.v2_base + tail[len(v1_base) :], content, rest, prefix)
 
 
 def shared_variable_message(rule: Rule, variable: str, where: str) -> str:

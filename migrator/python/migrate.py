@@ -55,6 +55,8 @@ class _Program:
         self.classified_urls: list[tuple[tuple[int, int], bool]] = []  # (span, migrating)
         self.base_url_spans: dict[cst.Call, tuple[int, int]] = {}
         self.followed: list[tuple[int, int]] = []  # ranges of code in URLs classified (global offsets)
+        # A call is reported where its endpoint's path is written (a wrapper's one call: in the wrapper).
+        self.anchor: dict[cst.CSTNode, cst.CSTNode] = {}
 
     def run(self) -> dict[str, tuple[list[Fix], list[Finding]]]:
         flow = self.values.flow
@@ -76,6 +78,7 @@ class _Program:
         return {path: (fixes[path], self.findings[path]) for path in self.tree.trees}
 
     def report(self, rule_id: str, status: Status, node: cst.CSTNode, message: str) -> None:
+        node = self.anchor.get(node, node)
         position = self.tree.line_column(node)
         found = frontend.finding(self.settings, rule_id, status, position, message, self.tree.text(node))
         if found is not None:
@@ -129,6 +132,7 @@ class _Program:
         if found is None:
             return
         self.follow(flat)
+        self.anchor_at_endpoint(call, flat)
         # Where the call uses shared definitions: its own URL (or, through a wrapper, the call
         # site), and every expansion its URL came through on the way.
         spans = [self.tree.span(call.node if call.frame is not None else call.url)]
@@ -136,6 +140,24 @@ class _Program:
         if call.node in self.base_url_spans:
             spans.append(self.base_url_spans[call.node])
         self.handle(found, call.node, spans, lambda mapped: self.rewrite(call, mapped, spans))
+
+    def anchor_at_endpoint(self, call: HttpCall, flat: Flat) -> None:
+        """Report a call through a wrapper where the text of its endpoint's path stands, when
+        that is the wrapper's (and the wrapper has only this call)."""
+        if call.frame is None:
+            return
+        start = find_base(flat, self.settings.table.v1_base)
+        if start < 0:
+            return
+        for k in range(start + len(self.settings.table.v1_base), len(flat.text)):
+            piece = flat.pieces[flat.where[k][0]]
+            if isinstance(piece, Literal) and piece.offsets and piece.text.strip("/"):
+                home = holder(piece.via)
+                node = next((n for n in self.tree.strings if self.tree.span(n)[0] <= piece.offsets[0] < self.tree.span(n)[1]), None)
+                single = all(len(self.values.flow.callers(function)) == 1 for function, _ in call.through)
+                if node is not None and home is not None and home.kind == "call" and single:
+                    self.anchor[call.node] = node
+                return
 
     def follow(self, flat: Flat) -> None:
         for piece in flat.pieces:
@@ -309,7 +331,10 @@ class _Program:
             self.rewrites,
             self.settings,
             lambda work: frontend.will_apply(
-                work, self.tree.line_column(work.call.node), self.settings, marks[self.tree.path_of(work.call.node)]
+                work,
+                self.tree.line_column(self.anchor.get(work.call.node, work.call.node)),
+                self.settings,
+                marks[self.tree.path_of(self.anchor.get(work.call.node, work.call.node))],
             ),
             self.uses_outside,
             self.rewrite_call_only,
@@ -317,11 +342,12 @@ class _Program:
         )
         fixes = []
         for work in active:
-            span = self.tree.byte_span(work.call.node)
+            anchor = self.anchor.get(work.call.node, work.call.node)
+            span = self.tree.byte_span(anchor)
             edits = [b for e in work.url_edits for b in self.render_edit(e)] + work.byte_edits
-            position = self.tree.line_column(work.call.node)
+            position = self.tree.line_column(anchor)
             fix = frontend.migrated_fix(work.rule, position, span, edits, work.unsafe_reason)
-            fixes.append((self.tree.path_of(work.call.node), fix))
+            fixes.append((self.tree.path_of(anchor), fix))
         return fixes
 
     def rewrite_call_only(self, work: Rewrite, variable: str) -> bool:
@@ -341,7 +367,7 @@ class _Program:
             text = f"{{{anchor.source}.removesuffix({quote}{strip.tail}{quote})}}{added}"
         else:
             return False
-        edit = Edit(anchor.span[0], anchor.span[1], (text,), RAW)
+        edit = Edit(anchor.span[0], anchor.span[1], (text,), RAW, strip.via)
         try:
             self.render_edit(edit)
         except CannotRewrite:
