@@ -179,12 +179,13 @@ def test_call_only_rewrite_builds_the_same_url(settings):
 def test_shared_constant_with_an_unmapped_call(settings):
     source = f'API = "{H}/api/v1"\nrequests.get(f"{{API}}/p/info")\nrequests.get(f"{{API}}/p/file/read/x")\n'
     result = run_python(source, settings)
-    assert statuses(result) == [("DM112", "migrated"), ("DM100", "unmapped")]
+    assert statuses(result) == [("DM003", "review"), ("DM112", "migrated"), ("DM100", "unmapped")]
+    assert result.findings[0].message == "this v1 base stays: the call on line 3 still uses it on v1"
 
 
 def test_shared_constant_in_a_format_field_is_left_for_review(settings):
     source = f'API = "{H}/api/v1"\nprint(API)\nrequests.get("{{}}/p/info".format(API))\n'
-    assert statuses(check_noop(source, settings, "python")) == [("DM112", "review")]
+    assert statuses(check_noop(source, settings, "python")) == [("DM003", "review"), ("DM112", "review")]
 
 
 def test_annotate_inserts_a_todo_above_calls_that_need_a_person(settings):

@@ -54,7 +54,11 @@ class _Program:
         self.rewrites: list[Rewrite] = []
         self.classified_urls: list[tuple[tuple[int, int], bool]] = []  # (span, migrating)
         self.base_url_spans: dict[cst.Call, tuple[int, int]] = {}
-        self.followed: list[tuple[int, int]] = []  # ranges of code in URLs classified (global offsets)
+        # Code in the URLs of classified calls (global offsets), and the call.
+        self.followed: list[tuple[int, int, cst.CSTNode]] = []
+        self.migrating: set[cst.CSTNode] = set()  # the calls that stay planned after settling
+        self._edits: dict[str, list[ByteEdit]] = {}
+        self.possible: set[cst.CSTNode] = set()  # calls left alone as maybe another service's
         # A call is reported where its endpoint's path is written (a wrapper's one call: in the wrapper).
         self.anchor: dict[cst.CSTNode, cst.CSTNode] = {}
 
@@ -74,7 +78,7 @@ class _Program:
         for home, fix in self.settle_shared_variables():
             fixes[home].append(fix)
         for tree in self.tree.trees.values():
-            self.report_unfollowed(tree)
+            self.report_unfollowed(tree, fixes[tree.path])
         return {path: (fixes[path], self.findings[path]) for path in self.tree.trees}
 
     def report(self, rule_id: str, status: Status, node: cst.CSTNode, message: str) -> None:
@@ -131,7 +135,7 @@ class _Program:
         found = classify(flat, call.method, self.settings, context)
         if found is None:
             return
-        self.follow(flat)
+        self.follow(flat, call.node)
         self.anchor_at_endpoint(call, flat)
         # Where the call uses shared definitions: its own URL (or, through a wrapper, the call
         # site), and every expansion its URL came through on the way.
@@ -159,21 +163,27 @@ class _Program:
                     self.anchor[call.node] = node
                 return
 
-    def follow(self, flat: Flat) -> None:
+    def follow(self, flat: Flat, call: cst.CSTNode) -> None:
         for piece in flat.pieces:
             if isinstance(piece, Literal) and piece.offsets:
-                self.followed.append((piece.offsets[0], piece.offsets[-1]))
+                self.followed.append((piece.offsets[0], piece.offsets[-1], call))
 
-    def report_unfollowed(self, tree: Tree) -> None:
-        """No silent misses: a v1 URL no classified call uses is reported where it stands."""
-        followed = [(tree.byte(a), tree.byte(b)) for a, b in self.followed if tree.base <= a < tree.base + len(tree.code or "") + 1]
-        offsets = frontend.unfollowed(tree.source, self.settings, followed)
-        if not offsets:
-            return
+    def report_unfollowed(self, tree: Tree, fixes: list[Fix]) -> None:
+        """No silent misses: a v1 URL no classified call uses is reported where it stands, and
+        so is a v1 base a call follows but that stays (calls strip it, or one stays on v1)."""
+        size = len(tree.code or "") + 1
+        followed = [(tree.byte(a), tree.byte(b), call) for a, b, call in self.followed if tree.base <= a < tree.base + size]
+        offsets = frontend.unfollowed(tree.source, self.settings, [(a, b) for a, b, _ in followed])
+        base = len(self.settings.table.v1_base)
+        kept = [
+            offset
+            for offset in frontend.unfollowed(tree.source, self.settings, [])
+            if offset not in offsets and not any(e.start < offset + base and offset < e.end for e in self.all_edits(tree))
+        ]
+        reported = {f.line for f in self.findings[tree.path]} | {fix.finding.line for fix in fixes}
         file_evidence = names_datamimic(tree.source.decode("utf-8", "replace"), self.settings.table.evidence)
         strings = [(tree.byte_span(node), node) for node in tree.strings]
-        lines: set[int] = set()
-        for offset in offsets:
+        for offset in sorted([*offsets, *kept]):
             node = next((n for (a, b), n in strings if a <= offset < b), None)
             if node is None:
                 line = tree.source.count(b"\n", 0, offset) + 1
@@ -181,12 +191,43 @@ class _Program:
             else:
                 position = tree.line_column(node)
                 datamimic, where = self.describe_unfollowed(node)
-            if position[0] in lines or not (datamimic or file_evidence):
+            if position[0] in reported or not (datamimic or file_evidence):
                 continue
-            lines.add(position[0])
-            found = frontend.unfollowed_finding(self.settings, position, datamimic, where)
+            reported.add(position[0])
+            if offset in kept:
+                calls = {call for a, b, call in followed if a <= offset < b}
+                found = self.kept_finding(position, calls)
+            else:
+                found = frontend.unfollowed_finding(self.settings, position, datamimic, where)
             if found is not None:
                 self.findings[tree.path].append(found)
+
+    def all_edits(self, tree: Tree) -> list[ByteEdit]:
+        """Every byte edit the planned calls make in one module (their fixes decide later)."""
+        if tree.path not in self._edits:
+            self._edits[tree.path] = [
+                edit
+                for work in self.rewrites
+                if work.call.node in self.migrating
+                for edit in [*(b for e in work.url_edits for b in self.render_edit(e)), *work.byte_edits]
+                if edit.path == tree.path
+            ]
+        return self._edits[tree.path]
+
+    def kept_finding(self, position: tuple[int, int, int], calls: set[cst.CSTNode]) -> Finding | None:
+        """A v1 base that stays: a call through it stays on v1, or the calls strip it themselves."""
+        if calls and calls <= self.possible:
+            lines = ", ".join(sorted({str(self.tree.line_column(c)[0]) for c in calls}))
+            message = f"the v1 base of calls left alone as maybe not DATAMIMIC's (line {lines})"
+            return frontend.finding(self.settings, "DM000", Status.POSSIBLE, position, message)
+        calls -= self.possible
+        staying = sorted(self.tree.line_column(self.anchor.get(c, c))[0] for c in calls if c not in self.migrating)
+        if staying:
+            where = f"the call on line {staying[0]}" if len(staying) == 1 else f"the calls on lines {', '.join(map(str, staying))}"
+            message = f"this v1 base stays: {where} still use{'s' if len(staying) == 1 else ''} it on v1"
+            return frontend.finding(self.settings, "DM003", Status.REVIEW, position, message)
+        message = "this v1 base stays for its other uses; the calls that use it strip it themselves"
+        return frontend.finding(self.settings, "DM003", Status.POSSIBLE, position, message)
 
     def describe_unfollowed(self, node: cst.CSTNode) -> tuple[bool, str]:
         """Whether a string no followed call uses is a DATAMIMIC v1 URL by its own base, and where it goes."""
@@ -214,6 +255,7 @@ class _Program:
         """Report a possible or unmapped call, or rewrite a mapped one; remember the URLs of
         calls that do not migrate (a variable they share cannot change)."""
         if isinstance(found, Possible):
+            self.possible.add(node)
             self.report("DM000", Status.POSSIBLE, node, frontend.possible_message(found))
         elif isinstance(found, Unknown):
             self.report(found.rule, Status.UNMAPPED if found.rule == "DM100" else Status.REVIEW, node, found.message)
@@ -238,7 +280,7 @@ class _Program:
             call = HttpCall(node, curl.method, url.node, {}, None)  # type: ignore[arg-type]
             found = classify(Flat.of(url.pieces), curl.method, self.settings, scope.names())
             if found is not None:
-                self.follow(Flat.of(url.pieces))
+                self.follow(Flat.of(url.pieces), node)
                 span = self.tree.span(url.node)
                 self.handle(found, node, [span], lambda mapped: self.rewrite_subprocess(call, mapped, span))
 
@@ -340,6 +382,7 @@ class _Program:
             self.rewrite_call_only,
             report_left,
         )
+        self.migrating = {work.call.node for work in active}
         fixes = []
         for work in active:
             anchor = self.anchor.get(work.call.node, work.call.node)
