@@ -26,13 +26,13 @@ class _DefaultGroup(click.Group):
     """``datamimic-migrate PATHS`` means ``datamimic-migrate migrate PATHS``."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        if not args or (args[0] not in self.commands and args[0] not in ("--help", "-h", "--version")):
+        if not args or (args[0] not in self.commands and args[0] not in ("--help", "-h", "--version", "-V")):
             args = ["migrate", *args]
         return super().parse_args(ctx, args)
 
 
 @click.group(cls=_DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="datamimic-migrate")
+@click.version_option(None, "-V", "--version", package_name="datamimic-migrate", message="datamimic-migrate %(version)s")
 def main() -> None:
     """Migrate DATAMIMIC External API v1 calls to v2.
 

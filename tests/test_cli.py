@@ -162,3 +162,25 @@ def test_migrating_all_samples_twice_changes_nothing_the_second_time(tmp_path):
     second = cli("--jobs", "2", "--check", ".", cwd=work)
     assert ", 0 would be changed" in second.stderr, second.stderr
     assert "[fixable]" not in second.stdout
+
+
+def _project_version() -> str:
+    import tomllib
+
+    return tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
+
+
+@pytest.mark.parametrize("flag", ["-V", "--version"])
+def test_version(flag, tmp_path):
+    result = cli(flag, cwd=tmp_path)
+    assert result.returncode == 0
+    assert result.stdout == f"datamimic-migrate {_project_version()}\n"
+
+
+def test_the_readme_names_the_release_the_tag_scheme_gives():
+    """A release is the tag v<version of pyproject.toml>: pre-commit's rev: and the Action's @ name it."""
+    import re
+
+    readme = (ROOT / "README.md").read_text()
+    tags = set(re.findall(r"rev: (v\S+)|datamimic-migrate@(v[\w.]+)", readme))
+    assert {a or b for a, b in tags} == {f"v{_project_version()}"}
