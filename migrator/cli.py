@@ -6,6 +6,8 @@ that ``--help`` and a pre-commit run on one file start fast.
 
 from __future__ import annotations
 
+import difflib
+import os
 import sys
 from collections import Counter
 from pathlib import Path
@@ -23,12 +25,29 @@ PROGRESS_MIN_FILES = 500
 
 
 class _DefaultGroup(click.Group):
-    """``datamimic-migrate PATHS`` means ``datamimic-migrate migrate PATHS``."""
+    """``datamimic-migrate PATHS`` means ``datamimic-migrate migrate PATHS``, so the group's
+    help shows migrate's options: they are the ones a user types."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and not args[0].startswith("-") and not os.path.lexists(args[0]):
+            close = difflib.get_close_matches(args[0], [name for name in self.commands if name != "migrate"], n=1)
+            if close:
+                ctx.fail(f"{args[0]!r} is neither a command nor a path. Did you mean {close[0]!r}?")
         if not args or (args[0] not in self.commands and args[0] not in ("--help", "-h", "--version", "-V")):
             args = ["migrate", *args]
         return super().parse_args(ctx, args)
+
+    def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        formatter.write_usage(ctx.command_path, "[OPTIONS] [PATHS]...")
+        formatter.write_usage(ctx.command_path, "COMMAND [ARGS]...", prefix="       ")
+
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        migrate = self.commands["migrate"]
+        params = [p for p in migrate.params if isinstance(p, click.Option)] + self.get_params(ctx)
+        records = [record for record in (p.get_help_record(ctx) for p in params) if record]
+        with formatter.section("Options"):
+            formatter.write_dl(records)
+        self.format_commands(ctx, formatter)
 
 
 @click.group(cls=_DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -43,11 +62,20 @@ def main() -> None:
     datamimic-migrate explain DM101          explain one rule
     datamimic-migrate verify SCRIPT...       prove a migration against a local emulator
 
-    Run `datamimic-migrate migrate --help` for every option.
+    A call is rewritten only when it is a DATAMIMIC call: its host, a variable it
+    is built from or the enclosing function mentions DATAMIMIC, or its host is a
+    configured instance. Calls that cannot be rewritten safely are reported with
+    their rule id and left as they are.
+
+    \b
+    Exit status: 0  nothing left to migrate
+                 1  files were (or would be) changed, or calls need review
+                 2  an error: a bad rule table or configuration, a file that
+                    could not be read or parsed (it is left untouched)
     """
 
 
-@main.command()
+@main.command(hidden=True)
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option("--diff", is_flag=True, help="Print a unified diff of the rewrite and write nothing.")
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 if anything is left to migrate.")
@@ -235,21 +263,25 @@ def _summary(results: list[FileResult], written: bool) -> str:
     outcomes = Counter(r.outcome.value for r in results)
     changed = outcomes["changed"]
     verb = "changed" if written else "would be changed"
-    parts = [f"{len(results)} files scanned", f"{changed} {verb}"]
+    parts = [f"{_count(len(results), 'file')} scanned", f"{changed} {verb}"]
     migrated = statuses["migrated"]
     if migrated:
-        parts.append(f"{migrated} calls {'migrated' if written else 'to migrate'}")
-    for status, label in (
-        ("review", "need review"),
-        ("unsafe", "have unsafe fixes (--unsafe-fixes)"),
-        ("unmapped", "unmapped"),
-        ("possible", "possible calls left alone"),
+        parts.append(f"{_count(migrated, 'call')} {'migrated' if written else 'to migrate'}")
+    for status, one, many in (
+        ("review", "needs review", "need review"),
+        ("unsafe", "has an unsafe fix (--unsafe-fixes)", "have unsafe fixes (--unsafe-fixes)"),
+        ("unmapped", "unmapped", "unmapped"),
+        ("possible", "possible call left alone", "possible calls left alone"),
     ):
         if statuses[status]:
-            parts.append(f"{statuses[status]} {label}")
+            parts.append(f"{statuses[status]} {one if statuses[status] == 1 else many}")
     if outcomes["failed"]:
-        parts.append(f"{outcomes['failed']} files failed")
+        parts.append(f"{_count(outcomes['failed'], 'file')} failed")
     return "datamimic-migrate: " + ", ".join(parts) + "."
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" + ("" if number == 1 else "s")
 
 
 def _exit_code(results: list[FileResult]) -> int:
@@ -262,7 +294,7 @@ def _exit_code(results: list[FileResult]) -> int:
     return EXIT_CLEAN
 
 
-@main.command("verify")
+@main.command("verify", short_help="Prove the migration of scripts against a local emulator.")
 @click.argument("scripts", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--timeout", type=click.FloatRange(min=1), default=60, show_default=True, help="Seconds a run may take.")
 @click.option("--unsafe-fixes", is_flag=True, default=None, help="Verify with the unsafe fixes applied.")
@@ -306,7 +338,7 @@ def verify_command(scripts: tuple[Path, ...], timeout: float, rules_file: Path |
     out = click.get_text_stream("stdout")
     _print_findings(results, out, written=False)
     differ = sum(1 for r in results if any(f.status == "review" for f in r.findings))
-    click.echo(f"datamimic-migrate verify: {len(results)} scripts run, {differ} behave differently.", err=True)
+    click.echo(f"datamimic-migrate verify: {_count(len(results), 'script')} run, {differ} behave differently.", err=True)
     sys.exit(_exit_code(results) if any(r.outcome == "failed" for r in results) else (1 if differ else 0))
 
 

@@ -26,7 +26,7 @@ def test_rewrites_in_place_then_nothing_is_left(tmp_path):
     assert first.returncode == 1, first.stderr
     assert (tmp_path / "a.sh").read_text() == V2
     assert "a.sh:1:1: DM112 [migrated]" in first.stdout
-    assert "1 files scanned, 1 changed, 1 calls migrated" in first.stderr
+    assert "1 file scanned, 1 changed, 1 call migrated." in first.stderr
     second = cli(".", cwd=tmp_path)
     assert second.returncode == 0
     assert second.stdout == ""
@@ -184,3 +184,33 @@ def test_the_readme_names_the_release_the_tag_scheme_gives():
     readme = (ROOT / "README.md").read_text()
     tags = set(re.findall(r"rev: (v\S+)|datamimic-migrate@(v[\w.]+)", readme))
     assert {a or b for a, b in tags} == {f"v{_project_version()}"}
+
+
+def test_the_top_level_help_shows_the_options_a_user_types(tmp_path):
+    """`datamimic-migrate --check .` runs migrate: its options are the program's."""
+    help_text = cli("--help", cwd=tmp_path).stdout
+    for option in ("--check", "--diff", "--report", "--output-format", "--instance", "--version"):
+        assert f"  {option}" in help_text or f", {option}" in help_text, option
+    assert "migrate  " not in help_text.split("Commands:")[1]
+
+
+@pytest.mark.parametrize(("typed", "meant"), [("expalin", "explain"), ("rule", "rules"), ("verfy", "verify")])
+def test_a_mistyped_command_gets_a_suggestion(typed, meant, tmp_path):
+    result = cli(typed, "DM101", cwd=tmp_path)
+    assert result.returncode == 2
+    assert f"Error: {typed!r} is neither a command nor a path. Did you mean {meant!r}?" in result.stderr
+
+
+def test_a_folder_named_like_a_mistyped_command_is_a_path(tmp_path):
+    (tmp_path / "rule").mkdir()
+    (tmp_path / "rule" / "a.sh").write_text(V1)
+    result = cli("--check", "rule", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "rule/a.sh:1:1: DM112 [fixable]" in result.stdout
+
+
+def test_counts_agree_with_their_nouns(tmp_path):
+    (tmp_path / "a.sh").write_text(V1 + "curl -s https://ci.example.com/api/v1/job/files\n")
+    assert "1 file scanned, 1 would be changed, 1 call to migrate, 1 possible call left alone." in cli("--check", ".", cwd=tmp_path).stderr
+    (tmp_path / "b.sh").write_text(V1 + V1)
+    assert "2 files scanned, 2 would be changed, 3 calls to migrate" in cli("--check", ".", cwd=tmp_path).stderr
