@@ -10,6 +10,7 @@ import difflib
 import os
 import sys
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,8 +21,28 @@ if TYPE_CHECKING:
     from migrator.findings import FileResult
 
 EXIT_CLEAN, EXIT_PENDING, EXIT_ERROR = 0, 1, 2
+# Here rather than from report.render, so that --help does not import the report code.
+REPORT_FORMATS = ("md", "html", "json", "sarif", "gitlab")
+OUTPUT_FORMATS = ("text", "github", "gitlab", "json", "sarif")
+STDOUT = "-"
 # Show a progress bar only for runs long enough to want one.
 PROGRESS_MIN_FILES = 500
+
+
+_IMPLICIT = "datamimic-migrate.implicit-migrate"
+
+
+class _MigrateContext(click.Context):
+    @property
+    def command_path(self) -> str:
+        # Usage and errors name the command as it was typed: without "migrate".
+        if self.meta.get(_IMPLICIT) and self.parent is not None:
+            return self.parent.command_path
+        return super().command_path
+
+
+class _Migrate(click.Command):
+    context_class = _MigrateContext
 
 
 class _DefaultGroup(click.Group):
@@ -35,6 +56,7 @@ class _DefaultGroup(click.Group):
                 ctx.fail(f"{args[0]!r} is neither a command nor a path. Did you mean {close[0]!r}?")
         if not args or (args[0] not in self.commands and args[0] not in ("--help", "-h", "--version", "-V")):
             args = ["migrate", *args]
+            ctx.meta[_IMPLICIT] = True
         return super().parse_args(ctx, args)
 
     def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
@@ -75,7 +97,7 @@ def main() -> None:
     """
 
 
-@main.command(hidden=True)
+@main.command(hidden=True, cls=_Migrate)
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option("--diff", is_flag=True, help="Print a unified diff of the rewrite and write nothing.")
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 if anything is left to migrate.")
@@ -98,18 +120,25 @@ def main() -> None:
 @click.option("--quiet", "-q", is_flag=True, help="Print only the summary.")
 @click.option(
     "--report",
-    "report_path",
-    type=click.Path(dir_okay=False, writable=True, path_type=Path),
-    help="Write a review report: .md, .html, .json or .sarif (by extension).",
+    "report_paths",
+    multiple=True,
+    type=click.Path(dir_okay=False, writable=True, allow_dash=True, path_type=Path),
+    help="Write a review report: .md, .html, .json, .sarif (by extension); repeatable; - is standard output.",
 )
-@click.option("--report-format", type=click.Choice(["md", "html", "json", "sarif"]), help="The report's format, whatever its extension.")
+@click.option(
+    "--report-format",
+    type=click.Choice(REPORT_FORMATS),
+    help="The report's format, whatever its extension; without --report, the report goes to standard output.",
+)
 @click.option(
     "--output-format",
-    type=click.Choice(["text", "github"]),
+    type=click.Choice(OUTPUT_FORMATS),
     default="text",
     show_default=True,
-    help="How findings are printed; github prints workflow annotations that mark the lines in a pull request.",
+    help="What is printed: text, GitHub or GitLab annotations, or the JSON or SARIF report.",
 )
+@click.option("--statistics", is_flag=True, help="Print per-rule counts of each status instead of the findings.")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when calls are left or files changed (errors still exit 2).")
 def migrate(
     paths: tuple[Path, ...],
     diff: bool,
@@ -117,9 +146,11 @@ def migrate(
     rules_file: Path | None,
     jobs: int,
     quiet: bool,
-    report_path: Path | None,
+    report_paths: tuple[Path, ...],
     report_format: str | None,
     output_format: str,
+    statistics: bool,
+    exit_zero: bool,
     **options: Any,
 ) -> None:
     """Rewrite DATAMIMIC v1 calls in PATHS (files or folders; default: .).
@@ -146,12 +177,7 @@ def migrate(
     from migrator import engine, files
 
     settings = _settings(rules_file, options)
-    if report_path is not None:
-        from migrator.report.render import format_for
-
-        report_format = format_for(report_path, report_format)
-        if report_format is None:
-            raise click.BadParameter("use .md, .html, .json or .sarif, or --report-format", param_hint="--report")
+    outputs = _plan_outputs(report_paths, report_format, output_format, diff, statistics)
     todo = engine.plan(paths or (Path("."),))
     err = click.get_text_stream("stderr")
     if len(todo) >= PROGRESS_MIN_FILES and err.isatty() and not quiet:
@@ -167,18 +193,77 @@ def migrate(
         for result in results:
             if result.outcome == "changed":
                 files.write_atomic(Path(result.path), result.migrated)
-    if report_path is not None or output_format == "github":
+    _write_outputs(outputs, results, settings, write, quiet)
+    click.echo(_summary(results, write), err=True)
+    code = _exit_code(results)
+    sys.exit(EXIT_CLEAN if exit_zero and code == EXIT_PENDING else code)
+
+
+@dataclass(frozen=True)
+class _Outputs:
+    """Where a run's output goes. One thing at most owns standard output."""
+
+    reports: tuple[tuple[Path | None, str], ...]  # (path, format); None: standard output
+    printed: str  # the format printed on standard output: text (the findings), or a report's
+    findings: str | None  # the stream of the text findings (stdout, stderr), None: not printed
+    statistics: bool
+
+
+def _plan_outputs(
+    report_paths: tuple[Path, ...], report_format: str | None, output_format: str, diff: bool, statistics: bool
+) -> _Outputs:
+    """Checked before any file is read. As ruff's --output-format without --output-file, a
+    --report-format without --report goes to standard output, as --report - does."""
+    if report_format and len(report_paths) > 1:
+        raise click.UsageError("--report-format names the format of one --report: give each report its extension")
+    if statistics and output_format not in ("text", "json"):
+        raise click.UsageError("--statistics prints text or JSON (--output-format json)")
+    reports = []
+    for path in report_paths or ((Path(STDOUT),) if report_format else ()):
+        chosen = _format_for(path, report_format)
+        if chosen is None:
+            hint = "give --report-format for standard output" if str(path) == STDOUT else "use .md, .html, .json or .sarif"
+            raise click.BadParameter(f"{hint}, or --report-format", param_hint="--report")
+        reports.append((None if str(path) == STDOUT else path, chosen))
+    owners = [f"--output-format {output_format}"] if output_format != "text" else []
+    owners += ["--diff"] * diff + ["--report -"] * sum(1 for path, _ in reports if path is None)
+    if len(owners) > 1:
+        raise click.UsageError(f"{owners[0]} and {owners[1]} both write to standard output")
+    findings = None if output_format != "text" else ("stderr" if owners else "stdout")
+    return _Outputs(tuple(reports), output_format, findings, statistics)
+
+
+def _format_for(path: Path, explicit: str | None) -> str | None:
+    if explicit:
+        return explicit
+    suffix = path.suffix.lstrip(".").lower()
+    suffix = {"markdown": "md", "htm": "html"}.get(suffix, suffix)
+    return suffix if suffix in REPORT_FORMATS else None
+
+
+def _write_outputs(outputs: _Outputs, results: list[FileResult], settings: Settings, written: bool, quiet: bool) -> None:
+    if outputs.reports or outputs.printed != "text":
         from migrator.report import data, render
 
-        report = data.build(results, settings.table, write)
-        if report_path is not None:
-            report_path.write_text(render.WRITERS[report_format](report, settings.table), encoding="utf-8")
-        if output_format == "github":
-            click.echo(render.github_annotations(report), nl=False)
-    if not quiet and output_format == "text":
-        _print_findings(results, err if diff else click.get_text_stream("stdout"), write)
-    click.echo(_summary(results, write), err=True)
-    sys.exit(_exit_code(results))
+        report = data.build(results, settings.table, written)
+        for path, chosen in outputs.reports:
+            text = render.WRITERS[chosen](report, settings.table)
+            if path is None:
+                click.echo(text, nl=False)
+            else:
+                path.write_text(text, encoding="utf-8")
+        if outputs.printed != "text" and not outputs.statistics:
+            click.echo(render.WRITERS[outputs.printed](report, settings.table), nl=False)
+    if outputs.statistics:
+        from migrator.report import statistics
+
+        rows = statistics.count(results, settings.table, written)
+        if outputs.printed == "json":
+            click.echo(statistics.as_json(rows), nl=False)
+        else:
+            click.echo(statistics.as_text(rows, written), nl=False, file=click.get_text_stream(outputs.findings or "stdout"))
+    elif outputs.findings and not quiet:
+        _print_findings(results, click.get_text_stream(outputs.findings), written)
 
 
 def _print_diff(results: list[FileResult]) -> None:

@@ -214,3 +214,39 @@ def test_counts_agree_with_their_nouns(tmp_path):
     assert "1 file scanned, 1 would be changed, 1 call to migrate, 1 possible call left alone." in cli("--check", ".", cwd=tmp_path).stderr
     (tmp_path / "b.sh").write_text(V1 + V1)
     assert "2 files scanned, 2 would be changed, 3 calls to migrate" in cli("--check", ".", cwd=tmp_path).stderr
+
+
+STATISTICS_INPUT = (
+    "curl -s https://acme.datamimic.io/api/v1/p/task/t | jq .task_count\n"
+    'curl -s "https://acme.datamimic.io/api/v1/$P/info"\n'
+    "curl https://ci.example.com/api/v1/job/files\n"
+)
+
+
+def test_statistics_count_each_status_per_rule(tmp_path):
+    (tmp_path / "a.sh").write_text(STATISTICS_INPUT)
+    result = cli("--check", "--statistics", ".", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stdout == (
+        "rule   name            fixable    unsafe    review  unmapped  possible     error\n"
+        "DM000  possible-call         0         0         0         0         1         0\n"
+        "DM107  task-metadata         0         0         2         0         0         0\n"
+        "DM112  project-info          1         0         0         0         0         0\n"
+        "total                        1         0         2         0         1         0\n"
+    )
+
+
+def test_statistics_as_json_say_migrated_once_written(tmp_path):
+    import json
+
+    (tmp_path / "a.sh").write_text(STATISTICS_INPUT)
+    rows = json.loads(cli("--statistics", "--output-format", "json", ".", cwd=tmp_path).stdout)
+    assert rows[2] == {"rule": "DM112", "name": "project-info", "migrated": 1, "unsafe": 0, "review": 0,
+                       "unmapped": 0, "possible": 0, "error": 0, "total": 1}
+
+
+def test_exit_zero_when_calls_are_left_but_not_on_errors(tmp_path):
+    (tmp_path / "a.sh").write_text(STATISTICS_INPUT)
+    assert cli("--check", "--exit-zero", ".", cwd=tmp_path).returncode == 0
+    (tmp_path / "bad.sh").write_text(V1 + "if then (\n")
+    assert cli("--check", "--exit-zero", ".", cwd=tmp_path).returncode == 2

@@ -152,3 +152,79 @@ def test_html_report_in_a_real_browser(samples, tmp_path):
         assert screenshot.stat().st_size > 10_000
     finally:
         browser.quit()
+
+
+REVIEW_AND_FIX = (
+    "curl -s https://acme.datamimic.io/api/v1/p/task/t | jq .task_count\n"
+    'curl -s "https://acme.datamimic.io/api/v1/$P/info"\n'
+)
+
+
+@pytest.mark.parametrize("chosen", ["json", "sarif", "gitlab"])
+def test_machine_formats_print_to_standard_output_and_nothing_else(chosen, tmp_path):
+    (tmp_path / "a.sh").write_text(REVIEW_AND_FIX)
+    result = cli("--check", "--output-format", chosen, ".", cwd=tmp_path)
+    assert result.returncode == 1
+    data = json.loads(result.stdout)  # the whole of standard output is the document
+    if chosen == "sarif":
+        jsonschema.Draft4Validator(sarif_schema()).validate(data)
+    elif chosen == "json":
+        jsonschema.validate(data, json.loads((ROOT / "migrator" / "report" / "report-schema.json").read_text()))
+    assert "1 file scanned" in result.stderr
+
+
+def test_gitlab_code_quality_issues(tmp_path):
+    (tmp_path / "a.sh").write_text(REVIEW_AND_FIX)
+    issues = json.loads(cli("--check", "--output-format", "gitlab", ".", cwd=tmp_path).stdout)
+    assert [(i["check_name"], i["severity"], i["location"]) for i in issues] == [
+        ("DM107", "major", {"path": "a.sh", "lines": {"begin": 1}}),
+        ("DM107", "major", {"path": "a.sh", "lines": {"begin": 1}}),
+        ("DM112", "minor", {"path": "a.sh", "lines": {"begin": 2}}),
+    ]
+    assert all(i["type"] == "issue" and i["description"].startswith(i["check_name"]) for i in issues)
+    assert len({i["fingerprint"] for i in issues}) == 3
+    # A line added above moves the findings, not their identity.
+    (tmp_path / "a.sh").write_text("set -e\n" + REVIEW_AND_FIX)
+    moved = json.loads(cli("--check", "--output-format", "gitlab", ".", cwd=tmp_path).stdout)
+    assert [i["fingerprint"] for i in moved] == [i["fingerprint"] for i in issues]
+    assert moved[2]["location"]["lines"]["begin"] == 3
+
+
+@pytest.mark.parametrize("args", [["--report", "-", "--report-format", "md"], ["--report-format", "md"]])
+def test_a_report_to_standard_output_moves_the_findings_to_standard_error(args, tmp_path):
+    """--report - is standard output; so is --report-format without --report, as ruff's
+    --output-format without --output-file."""
+    (tmp_path / "a.sh").write_text(REVIEW_AND_FIX)
+    result = cli("--check", *args, ".", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stdout.startswith("## datamimic-migrate report\n")
+    assert "a.sh:2:1: DM112 [fixable]" in result.stderr
+    assert not (tmp_path / "-").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--report", "-"], "Invalid value for --report: give --report-format for standard output"),
+        (["--output-format", "json", "--report", "-", "--report-format", "md"], "--output-format json and --report - both write to standard output"),
+        (["--diff", "--output-format", "sarif"], "--output-format sarif and --diff both write to standard output"),
+        (["--report", "a.json", "--report", "b.md", "--report-format", "md"], "--report-format names the format of one --report"),
+        (["--statistics", "--output-format", "sarif"], "--statistics prints text or JSON"),
+    ],
+)
+def test_outputs_that_cannot_be_written_are_refused_before_any_file_is_touched(args, message, tmp_path):
+    (tmp_path / "a.sh").write_text(REVIEW_AND_FIX)
+    result = cli(*args, ".", cwd=tmp_path)
+    assert result.returncode == 2
+    assert f"Error: {message}" in result.stderr
+    assert "Usage: datamimic-migrate [OPTIONS] [PATHS]..." in result.stderr
+    assert (tmp_path / "a.sh").read_text() == REVIEW_AND_FIX
+
+
+def test_several_reports_from_one_run(tmp_path):
+    (tmp_path / "a.sh").write_text(REVIEW_AND_FIX)
+    result = cli("--check", "--report", "r.md", "--report", "r.sarif", "--report", "r.json", ".", cwd=tmp_path)
+    assert result.returncode == 1
+    assert (tmp_path / "r.md").read_text().startswith("## datamimic-migrate report")
+    assert json.loads((tmp_path / "r.sarif").read_text())["version"] == "2.1.0"
+    assert json.loads((tmp_path / "r.json").read_text())["summary"]["review"] == 2

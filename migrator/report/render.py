@@ -7,6 +7,7 @@ JSON's schema is documented in the README and versioned by its ``version`` key.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
@@ -14,17 +15,9 @@ from pathlib import Path
 from migrator.report.data import Report, all_rule_docs
 from migrator.ruletable import RuleTable
 
-FORMATS = ("md", "html", "json", "sarif")
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 # How each status shows in SARIF and in GitHub annotations.
 LEVELS = {"error": "error", "review": "warning", "unmapped": "warning", "unsafe": "warning"}
-
-
-def format_for(path: Path, explicit: str | None) -> str | None:
-    if explicit:
-        return explicit
-    suffix = path.suffix.lstrip(".").lower()
-    return {"markdown": "md", "htm": "html"}.get(suffix, suffix) if suffix in (*FORMATS, "markdown", "htm") else None
 
 
 def to_json(report: Report, table: RuleTable) -> str:
@@ -128,12 +121,6 @@ def to_html(report: Report, table: RuleTable) -> str:
     return _environment().get_template("report.html.j2").render(report=report, labels=_labels(report.written), statuses=statuses)
 
 
-WRITERS: dict[str, Callable[[Report, RuleTable], str]] = {
-    "md": to_markdown,
-    "html": to_html,
-    "json": to_json,
-    "sarif": to_sarif,
-}
 
 
 def _escape_data(text: str) -> str:
@@ -155,3 +142,52 @@ def github_annotations(report: Report) -> str:
             f"title={title}::{_escape_data(finding.message)}"
         )
     return "\n".join(lines) + ("\n" if lines else "")
+
+
+# GitLab Code Quality severities (info, minor, major, critical, blocker) for each status.
+GITLAB_SEVERITIES = {"error": "critical", "review": "major", "unmapped": "major", "unsafe": "major", "possible": "info"}
+
+
+def to_gitlab(report: Report, table: RuleTable) -> str:
+    """A GitLab Code Quality report (a Code Climate issue list), for artifacts:reports:codequality.
+
+    The fingerprint leaves numbers out (the line, and the lines a message names), so a
+    finding keeps its identity when lines above it move; the n-th equal finding of a
+    file is told apart by its rank.
+    """
+    import hashlib
+    import re
+
+    issues = []
+    seen: Counter[tuple[str, ...]] = Counter()
+    for finding in report.findings:
+        key = (finding.path, finding.rule, finding.status, re.sub(r"\d+", "#", finding.message), finding.before)
+        seen[key] += 1
+        fingerprint = hashlib.sha256("\0".join([*key, str(seen[key])]).encode("utf-8", "surrogateescape")).hexdigest()
+        issues.append(
+            {
+                "type": "issue",
+                "check_name": finding.rule,
+                "description": f"{finding.rule} [{finding.status}] {finding.message}",
+                "categories": ["Compatibility"],
+                "severity": GITLAB_SEVERITIES.get(finding.status, "minor"),
+                "fingerprint": fingerprint,
+                "location": {"path": finding.path, "lines": {"begin": finding.line}},
+            }
+        )
+    return json.dumps(issues, indent=2, ensure_ascii=False) + "\n"
+
+
+def _github(report: Report, table: RuleTable) -> str:
+    return github_annotations(report)
+
+
+# Every format, by the name --report-format and --output-format give it.
+WRITERS: dict[str, Callable[[Report, RuleTable], str]] = {
+    "md": to_markdown,
+    "html": to_html,
+    "json": to_json,
+    "sarif": to_sarif,
+    "gitlab": to_gitlab,
+    "github": _github,
+}
