@@ -115,6 +115,13 @@ def main() -> None:
 @click.option(
     "--annotate", is_flag=True, default=None, help="Insert a `# TODO(datamimic-v2): ...` comment above each call that needs a person."
 )
+@click.option(
+    "--exclude",
+    "exclude",
+    multiple=True,
+    metavar="GLOB",
+    help="Leave out files and folders matching GLOB (a name, or a path from here; repeatable), beside pyproject's exclude.",
+)
 @click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, help="Worker processes (0: one per core).")
 @click.option("--rules", "rules_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Use another rule table file.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only the summary.")
@@ -172,13 +179,13 @@ def migrate(
 
     Settings can also live in pyproject.toml under [tool.datamimic-migrate]:
     instances, select, ignore, assume-datamimic, unsafe-fixes, annotate,
-    max-file-size.
+    max-file-size, exclude, per-file-ignores.
     """
     from migrator import engine, files
 
     settings = _settings(rules_file, options)
     outputs = _plan_outputs(report_paths, report_format, output_format, diff, statistics)
-    todo = engine.plan(paths or (Path("."),))
+    todo = [item for item in engine.plan(paths or (Path("."),)) if not settings.excluded(item[0])]
     err = click.get_text_stream("stderr")
     if len(todo) >= PROGRESS_MIN_FILES and err.isatty() and not quiet:
         with click.progressbar(length=len(todo), label="Migrating", file=err) as bar:
@@ -300,7 +307,7 @@ def _colour(line: str) -> str:
 def _settings(rules_file: Path | None, options: dict[str, Any], eager: bool = False) -> Settings:
     """Settings from the options over pyproject.toml. A table given with --rules is
     checked at once; the shipped one (tested) is loaded only when a file needs it."""
-    from migrator.config import ConfigError, Settings, find_pyproject, read_pyproject
+    from migrator.config import ConfigError, Settings, file_settings, find_pyproject, read_pyproject
 
     rules = None
     try:
@@ -311,7 +318,8 @@ def _settings(rules_file: Path | None, options: dict[str, Any], eager: bool = Fa
                 rules = ruletable.load(rules_file.resolve() if rules_file else None)
             except ruletable.RuleTableError as exc:
                 raise ConfigError(str(exc)) from exc
-        config = read_pyproject(find_pyproject(Path.cwd()))
+        pyproject = find_pyproject(Path.cwd())
+        config = read_pyproject(pyproject)
     except ConfigError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_ERROR)
@@ -331,6 +339,7 @@ def _settings(rules_file: Path | None, options: dict[str, Any], eager: bool = Fa
         unsafe_fixes=bool(pick("unsafe-fixes", False)),
         annotate=bool(pick("annotate", False)),
         max_file_size=int(config.get("max-file-size", Settings.max_file_size)),
+        **file_settings(config, pyproject.parent if pyproject else Path.cwd(), tuple(options.get("exclude", ()))),
     )
 
 

@@ -13,7 +13,8 @@ from dataclasses import dataclass, replace
 
 from migrator.findings import Finding, Status
 
-IGNORE = re.compile(rb"datamimic-migrate:\s*ignore(?:\[(?P<ids>[A-Z0-9,\s]+)\])?")
+IGNORE = re.compile(rb"datamimic-migrate:\s*ignore(?!-file)(?:\[(?P<ids>[A-Z0-9,\s]+)\])?")
+IGNORE_FILE = re.compile(rb"datamimic-migrate:\s*ignore-file(?:\[(?P<ids>[A-Za-z0-9,\s]+)\])?")
 
 
 @dataclass(frozen=True, order=True)
@@ -39,23 +40,53 @@ class IgnoreMark:
     own_line: bool  # a comment alone on its line, which also covers the next line
 
 
+# The mark of the whole file (line 0): an ignore-file comment, and per-file-ignores.
+FILE = 0
+
+
 def ignored_lines(source: bytes) -> dict[int, IgnoreMark]:
-    """Lines (1-based) that carry an ignore comment."""
+    """Lines (1-based) that carry an ignore comment, and under FILE what an ignore-file
+    comment anywhere in the file leaves out of all of it."""
     marks: dict[int, IgnoreMark] = {}
     if b"datamimic-migrate" not in source:
         return marks
     for number, line in enumerate(source.splitlines(), start=1):
         match = IGNORE.search(line)
         if match:
-            ids = match.group("ids")
-            rules = None if ids is None else frozenset(i.strip() for i in ids.decode().split(",") if i.strip())
-            marks[number] = IgnoreMark(rules, line.lstrip().startswith(b"#"))
+            marks[number] = IgnoreMark(_ids(match), line.lstrip().startswith(b"#"))
+    for match in IGNORE_FILE.finditer(source):
+        marks = ignore_rules(marks, _ids(match))
     return marks
 
 
+def _ids(match: re.Match[bytes]) -> frozenset[str] | None:
+    ids = match.group("ids")
+    return None if ids is None else frozenset(i.strip().upper() for i in ids.decode().split(",") if i.strip())
+
+
+def ignore_rules(marks: dict[int, IgnoreMark], rules: frozenset[str] | None) -> dict[int, IgnoreMark]:
+    """``marks`` with ``rules`` (None: every rule) left out of the whole file too."""
+    if rules is not None and not rules:
+        return marks
+    whole = marks.get(FILE)
+    if whole is not None and (whole.rules is None or rules is None):
+        rules = None
+    elif whole is not None:
+        rules = whole.rules | rules
+    return {**marks, FILE: IgnoreMark(rules, False)}
+
+
+def ignores_file(source: bytes) -> bool:
+    """Whether an ignore-file comment leaves every rule out of the file."""
+    return b"ignore-file" in source and ignored_lines(source).get(FILE, IgnoreMark(frozenset(), False)).rules is None
+
+
 def is_ignored(finding: Finding, marks: dict[int, IgnoreMark]) -> bool:
-    """Whether a line of the call, or a comment line right before it, ignores this rule."""
-    for number in range(finding.line - 1, max(finding.line, finding.end_line) + 1):
+    """Whether the file, a line of the call, or a comment line right before it, ignores this rule."""
+    whole = marks.get(FILE)
+    if whole is not None and (whole.rules is None or finding.rule in whole.rules):
+        return True
+    for number in range(max(1, finding.line - 1), max(finding.line, finding.end_line) + 1):
         mark = marks.get(number)
         if mark is None or (number == finding.line - 1 and not mark.own_line):
             continue

@@ -18,11 +18,14 @@ from migrator import files, gate
 from migrator.hosts import KINDS as HOSTS
 from migrator.config import Settings
 from migrator.edits import (
+    FILE,
     ByteEdit,
     Fix,
     annotations,
     apply,
+    ignore_rules,
     ignored_lines,
+    ignores_file,
     is_ignored,
     resolve_fixes,
 )
@@ -69,6 +72,8 @@ def _parse_errors(kind: str) -> tuple[type[Exception], ...]:
 def migrate_source(path: str, data: bytes, kind: str, settings: Settings) -> FileResult:
     """Migrate the bytes of one file of the given kind."""
     if not is_candidate(data, settings):
+        return FileResult(path, Outcome.UNCHANGED)
+    if kind != "python" and ignores_file(data):  # read for nothing: the file is not the migration's
         return FileResult(path, Outcome.UNCHANGED)
     if kind == "python":
         return migrate_python({path: data}, settings)[path]
@@ -129,9 +134,16 @@ def _finish(
     touches it falls, with the fixes that share a change with it anywhere."""
     boms = {path: BOM if data.startswith(BOM) else b"" for path, data in files.items()}
     bodies = {path: data[len(boms[path]) :] for path, data in files.items()}
-    marks = {path: ignored_lines(body) for path, body in bodies.items()}
+    # Line ignores, the ignore-file comment, and the rules per-file-ignores leaves out of each file.
+    marks = {path: ignore_rules(ignored_lines(body), settings.ignored_in(path)) for path, body in bodies.items()}
     kept = {path: [f for f in found if not is_ignored(f, marks[path])] for path, found in findings.items()}
-    refused: dict[int, str] = {}
+    # A fix that would also edit a file the ignore-file comment closes falls (its own file's comment is an ignore).
+    closed = {path for path, found in marks.items() if FILE in found and found[FILE].rules is None}
+    refused: dict[int, str] = {
+        i: f"{path} has an ignore-file comment"
+        for i, (home, fix) in enumerate(fixes)
+        for path in sorted({edit.path or home for edit in fix.edits} & closed - {home})[:1]
+    }
     broken: dict[str, FileResult] = {}
     while True:
         chosen, fixed = resolve_fixes(bodies, fixes, settings.unsafe_fixes, marks, refused)
