@@ -270,7 +270,7 @@ def _write_outputs(outputs: _Outputs, results: list[FileResult], settings: Setti
         else:
             click.echo(statistics.as_text(rows, written), nl=False, file=click.get_text_stream(outputs.findings or "stdout"))
     elif outputs.findings and not quiet:
-        _print_findings(results, click.get_text_stream(outputs.findings), written)
+        _print_findings(results, click.get_text_stream(outputs.findings), written, settings)
 
 
 def _print_diff(results: list[FileResult]) -> None:
@@ -343,13 +343,22 @@ def _settings(rules_file: Path | None, options: dict[str, Any], eager: bool = Fa
     )
 
 
-def _print_findings(results: list[FileResult], stream: Any, written: bool) -> None:
+def _print_findings(results: list[FileResult], stream: Any, written: bool, settings: Settings | None = None) -> None:
+    """One line per finding; on a terminal the rule id links to its docs (OSC 8), as ruff's do."""
+    linked = settings is not None and stream.isatty() and os.environ.get("TERM") != "dumb"
     for result in results:
         for finding in result.findings:
             status = finding.status.label(written)
-            click.echo(f"{result.path}:{finding.line}:{finding.column}: {finding.rule} [{status}] {finding.message}", file=stream)
+            rule = _hyperlink(finding.rule, settings) if linked else finding.rule
+            click.echo(f"{result.path}:{finding.line}:{finding.column}: {rule} [{status}] {finding.message}", file=stream)
         if result.outcome == "skipped":
             click.echo(f"{result.path}: skipped: {result.reason}", file=stream)
+
+
+def _hyperlink(rule: str, settings: Settings) -> str:
+    from migrator import docs
+
+    return f"\x1b]8;;{docs.url(settings.table, rule)}\x1b\\{rule}\x1b]8;;\x1b\\"
 
 
 def _summary(results: list[FileResult], written: bool) -> str:
@@ -430,7 +439,7 @@ def verify_command(scripts: tuple[Path, ...], timeout: float, rules_file: Path |
             continue
         results.append(verify(script, kind, data, migrated.migrated or data, settings.table, timeout, settings.instances))
     out = click.get_text_stream("stdout")
-    _print_findings(results, out, written=False)
+    _print_findings(results, out, False, settings)
     differ = sum(1 for r in results if any(f.status == "review" for f in r.findings))
     click.echo(f"datamimic-migrate verify: {_count(len(results), 'script')} run, {differ} behave differently.", err=True)
     sys.exit(_exit_code(results) if any(r.outcome == "failed" for r in results) else (1 if differ else 0))
@@ -453,6 +462,7 @@ def list_rules(rules_file: Path | None) -> None:
 @click.option("--rules", "rules_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Use another rule table file.")
 def explain(rule_id: str, rules_file: Path | None) -> None:
     """Explain one rule: its mapping, notes and an example."""
+    from migrator import docs
     from migrator.ruletable import Rule
 
     table = _settings(rules_file, {"instances": ()}, eager=True).table
@@ -466,6 +476,7 @@ def explain(rule_id: str, rules_file: Path | None) -> None:
         click.echo(f"  {', '.join(entry.methods)} {entry.v1.text}\n  -> {entry.v2.text}\n")
         click.echo(f"Guide: {entry.guide}\n")
     click.echo(entry.note + "\n")
+    click.echo(f"Docs: {docs.url(table, entry.id)}\n")
     if isinstance(entry, Rule):
         for example in entry.examples:
             click.echo(f"{example.lang.capitalize()}, before:\n" + _indent(example.before))

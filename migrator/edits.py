@@ -8,10 +8,12 @@ applied: they are reported for review instead.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, replace
+from functools import cached_property
 
-from migrator.findings import Finding, Status
+from migrator.findings import Finding, Status, TextEdit
 
 IGNORE = re.compile(rb"datamimic-migrate:\s*ignore(?!-file)(?:\[(?P<ids>[A-Z0-9,\s]+)\])?")
 IGNORE_FILE = re.compile(rb"datamimic-migrate:\s*ignore-file(?:\[(?P<ids>[A-Za-z0-9,\s]+)\])?")
@@ -125,6 +127,31 @@ def snippet(source: bytes, fix: Fix, path: str = "") -> tuple[str, str]:
     return region.decode("utf-8", "replace"), apply(region, inside).decode("utf-8", "replace")
 
 
+class _Positions:
+    """Line and column of byte offsets of one source, for the fixes a report shows."""
+
+    def __init__(self, source: bytes) -> None:
+        self.source = source
+
+    @cached_property
+    def starts(self) -> list[int]:
+        return [0, *(m.end() for m in re.finditer(rb"\n", self.source))]
+
+    def point(self, offset: int) -> tuple[int, int]:
+        line = bisect.bisect_right(self.starts, offset)
+        start = self.starts[line - 1]
+        return line, len(self.source[start:offset].decode("utf-8", "surrogateescape")) + 1
+
+    def text_edits(self, fix: Fix, home: str, path: str) -> list[TextEdit]:
+        """The edits of ``fix`` in this source, the file ``path`` (``home``: the file of the call)."""
+        out = []
+        for edit in sorted(e for e in fix.edits if (e.path or home) == path):
+            (line, column), (end_line, end_column) = self.point(edit.start), self.point(edit.end)
+            text = edit.text.decode("utf-8", "surrogateescape")
+            out.append(TextEdit(line, column, end_line, end_column, text, "" if path == home else path))
+        return out
+
+
 def _conflicts(edits: list[ByteEdit]) -> set[ByteEdit]:
     bad: set[ByteEdit] = set()
     ordered = sorted(edits, key=lambda e: (e.path, e.start, e.end, e.text))
@@ -214,6 +241,12 @@ def resolve_fixes(
 
     chosen: list[tuple[str, Fix]] = []
     findings: dict[str, list[Finding]] = {path: [] for path in sources}
+    positions = {path: _Positions(source) for path, source in sources.items()}
+
+    def positions_of(fix: Fix, home: str) -> tuple[TextEdit, ...]:
+        paths = sorted({edit.path or home for edit in fix.edits} & set(positions))
+        return tuple(edit for path in paths for edit in positions[path].text_edits(fix, home, path))
+
     for i, (home, fix) in enumerate(fixes):
         before, after = snippet(sources[home], fix, home)
         reason = why_not.get(i)
@@ -221,7 +254,8 @@ def resolve_fixes(
             continue
         if reason == UNSAFE:
             message = f"{fix.finding.message} (unsafe fix, applied with --unsafe-fixes: {fix.unsafe_reason})"
-            findings[home].append(replace(fix.finding, status=Status.UNSAFE, message=message, before=before, after=after))
+            unsafe = replace(fix.finding, status=Status.UNSAFE, message=message, before=before, after=after, fix=positions_of(fix, home))
+            findings[home].append(unsafe)
         elif reason is not None:
             message = f"{fix.finding.message}; not rewritten: {reason}, migrate it by hand"
             findings[home].append(replace(fix.finding, status=Status.REVIEW, message=message, before=before))
@@ -235,7 +269,8 @@ def resolve_fixes(
             findings[home].append(replace(fix.finding, status=Status.REVIEW, message=message, before=before))
         else:
             chosen.append((home, fix))
-            findings[home].append(replace(fix.finding, status=Status.MIGRATED, before=before, after=after))
+            migrated = replace(fix.finding, status=Status.MIGRATED, before=before, after=after, fix=positions_of(fix, home))
+            findings[home].append(migrated)
     return chosen, findings
 
 

@@ -250,3 +250,33 @@ def test_exit_zero_when_calls_are_left_but_not_on_errors(tmp_path):
     assert cli("--check", "--exit-zero", ".", cwd=tmp_path).returncode == 0
     (tmp_path / "bad.sh").write_text(V1 + "if then (\n")
     assert cli("--check", "--exit-zero", ".", cwd=tmp_path).returncode == 2
+
+
+def test_rule_ids_link_to_their_docs_on_a_terminal(tmp_path):
+    """OSC 8 hyperlinks, as ruff prints them: a terminal shows the id, a click opens its section."""
+    import pty
+
+    from migrator import docs
+
+    (tmp_path / "a.sh").write_text(V1)
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "TERM": "xterm"}
+    leader, follower = pty.openpty()
+    process = subprocess.Popen([sys.executable, "-m", "migrator", "--check", "a.sh"], cwd=tmp_path, env=env,
+                               stdout=follower, stderr=subprocess.DEVNULL)
+    os.close(follower)
+    output = b""
+    while chunk := _read(leader):
+        output += chunk
+    process.wait()
+    os.close(leader)
+    link = docs.url_for("DM112", "project-info")
+    assert f"a.sh:1:1: \x1b]8;;{link}\x1b\\DM112\x1b]8;;\x1b\\ [fixable]".encode() in output
+    piped = cli("--check", "a.sh", cwd=tmp_path).stdout
+    assert piped.startswith("a.sh:1:1: DM112 [fixable]")
+
+
+def _read(fd: int) -> bytes:
+    try:
+        return os.read(fd, 4096)
+    except OSError:
+        return b""

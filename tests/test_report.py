@@ -228,3 +228,64 @@ def test_several_reports_from_one_run(tmp_path):
     assert (tmp_path / "r.md").read_text().startswith("## datamimic-migrate report")
     assert json.loads((tmp_path / "r.sarif").read_text())["version"] == "2.1.0"
     assert json.loads((tmp_path / "r.json").read_text())["summary"]["review"] == 2
+
+
+def _apply_sarif_fixes(original: str, results: list[dict], uri: str) -> str:
+    """Every replacement the SARIF fixes make in one file, each once, from the end backwards."""
+    lines = original.splitlines(keepends=True)
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line))
+    edits = set()
+    for result in results:
+        for fix in result.get("fixes", []):
+            for change in fix["artifactChanges"]:
+                if change["artifactLocation"]["uri"] != uri:
+                    continue
+                for replacement in change["replacements"]:
+                    region = replacement["deletedRegion"]
+                    start = starts[region["startLine"] - 1] + region["startColumn"] - 1
+                    end = starts[region["endLine"] - 1] + region["endColumn"] - 1
+                    edits.add((start, end, replacement["insertedContent"]["text"]))
+    text = original
+    for start, end, new in sorted(edits, reverse=True):
+        text = text[:start] + new + text[end:]
+    return text
+
+
+def test_sarif_fixes_make_the_migration_and_every_rule_has_a_help_uri(samples, tmp_path):
+    """A SARIF viewer that applies the fixes gets the file the migrator writes."""
+    from migrator import docs
+
+    data = json.loads(report(samples, "fixes.sarif"))
+    run = data["runs"][0]
+    assert all(rule["helpUri"] == docs.url_for(rule["id"], rule["name"]) for rule in run["tool"]["driver"]["rules"])
+    written = tmp_path / "written"
+    shutil.copytree(SAMPLES, written)
+    cli(".", cwd=written)
+    fixed = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in run["results"] if r.get("fixes")}
+    assert len(fixed) > 10
+    for uri in sorted(fixed):
+        original = (SAMPLES / uri).read_text()
+        assert _apply_sarif_fixes(original, run["results"], uri) == (written / uri).read_text(), uri
+
+
+HOSTILE_SCRIPT = (
+    "# ``` <img src=x onerror=\"document.title='pwned'\"> <project_id>\n"
+    "curl -s -X PUT https://acme.datamimic.io/api/v1/p1/files/rename "
+    "-d '{\"old_name\": \"<img src=x onerror=alert(1)>\", \"new_name\": \"```b.csv\"}'\n"
+    "curl -s https://acme.datamimic.io/api/v1/p1/task/t | jq '.task_count, \"<script>alert(2)</script>\"'\n"
+)
+
+
+def test_markdown_report_shows_hostile_text_as_text(tmp_path):
+    """GitHub renders a report's Markdown as HTML: nothing from a scanned file may become a tag,
+    and no backtick run may close a code block early."""
+    from markdown_it import MarkdownIt
+
+    (tmp_path / "a.sh").write_text(HOSTILE_SCRIPT)
+    cli("--check", "--report", "r.md", ".", cwd=tmp_path)
+    html = MarkdownIt("commonmark", {"html": True}).render((tmp_path / "r.md").read_text())
+    assert "<img" not in html and "<script" not in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert "File '&lt;old&gt;' renamed successfully to '&lt;new&gt;'" in html  # DM106's note, as in the rule table

@@ -12,7 +12,8 @@ from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 
-from migrator.report.data import Report, all_rule_docs
+from migrator import docs
+from migrator.report.data import Report, ReportFinding, all_rule_docs
 from migrator.ruletable import RuleTable
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -32,7 +33,7 @@ def to_json(report: Report, table: RuleTable) -> str:
                 "outcome": file.outcome,
                 "reason": file.reason,
                 "diff": file.diff,
-                "findings": [asdict(finding) for finding in file.findings],
+                "findings": [_json_finding(finding) for finding in file.findings],
             }
             for file in report.files
         ],
@@ -40,9 +41,31 @@ def to_json(report: Report, table: RuleTable) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
+def _json_finding(finding: ReportFinding) -> dict:
+    data = asdict(finding)
+    del data["fix"]  # SARIF carries fixes; the JSON schema (version 1) has the before and after lines
+    return data
+
+
+def _sarif_fix(finding: ReportFinding) -> dict:
+    """The fix as SARIF replacements, per file: a fix may edit another file of the run too."""
+    changes: dict[str, list[dict]] = {}
+    for e in finding.fix:
+        changes.setdefault(e.path.removeprefix("./") or finding.path, []).append(
+            {
+                "deletedRegion": {"startLine": e.line, "startColumn": e.column, "endLine": e.end_line, "endColumn": e.end_column},
+                "insertedContent": {"text": e.text},
+            }
+        )
+    return {
+        "description": {"text": f"{finding.rule}: {finding.message}"},
+        "artifactChanges": [{"artifactLocation": {"uri": uri}, "replacements": found} for uri, found in changes.items()],
+    }
+
+
 def to_sarif(report: Report, table: RuleTable) -> str:
-    docs = all_rule_docs(table)
-    index = {doc.id: i for i, doc in enumerate(docs)}
+    rule_docs = all_rule_docs(table)
+    index = {doc.id: i for i, doc in enumerate(rule_docs)}
     rules = [
         {
             "id": doc.id,
@@ -50,8 +73,9 @@ def to_sarif(report: Report, table: RuleTable) -> str:
             "shortDescription": {"text": doc.title},
             "fullDescription": {"text": doc.note},
             "help": {"text": "\n".join(filter(None, [doc.mapping, doc.note, doc.guide and f"Guide: {doc.guide}"]))},
+            "helpUri": doc.url,
         }
-        for doc in docs
+        for doc in rule_docs
     ]
     results = []
     for finding in report.findings:
@@ -72,13 +96,23 @@ def to_sarif(report: Report, table: RuleTable) -> str:
         }
         if finding.after and finding.after != finding.before:
             result["properties"]["after"] = finding.after
+        if finding.fix:
+            result["fixes"] = [_sarif_fix(finding)]
         results.append(result)
     log = {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
         "runs": [
             {
-                "tool": {"driver": {"name": "datamimic-migrate", "version": report.tool_version, "rules": rules}},
+                "tool": {
+                    "driver": {
+                        "name": "datamimic-migrate",
+                        "version": report.tool_version,
+                        "informationUri": docs.RULES_URL,
+                        "rules": rules,
+                    }
+                },
+                "columnKind": "unicodeCodePoints",
                 "results": results,
             }
         ],
@@ -86,16 +120,23 @@ def to_sarif(report: Report, table: RuleTable) -> str:
     return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
 
 
-def _environment():
+def environment():
+    """Every template is escaped: a report shows code from the scanned files, which may hold
+    anything. (select_autoescape(["html"]) missed "report.html.j2", and the page ran it.)
+    Markdown templates write prose through the md filter and code through code and fence."""
     import jinja2
 
-    return jinja2.Environment(
+    from migrator.report import markdown
+
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
-        autoescape=jinja2.select_autoescape(["html"]),
+        autoescape=True,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.filters.update(md=markdown.text, code=markdown.code, fence=markdown.fence, prefix=lambda line, head: head + line)
+    return env
 
 
 def _labels(written: bool) -> dict[str, str]:
@@ -113,12 +154,13 @@ def _labels(written: bool) -> dict[str, str]:
 
 
 def to_markdown(report: Report, table: RuleTable) -> str:
-    return _environment().get_template("report.md.j2").render(report=report, labels=_labels(report.written))
+    urls = {doc.id: doc.url for doc in report.rules}
+    return environment().get_template("report.md.j2").render(report=report, labels=_labels(report.written), urls=urls)
 
 
 def to_html(report: Report, table: RuleTable) -> str:
     statuses = sorted({f.status for f in report.findings})
-    return _environment().get_template("report.html.j2").render(report=report, labels=_labels(report.written), statuses=statuses)
+    return environment().get_template("report.html.j2").render(report=report, labels=_labels(report.written), statuses=statuses)
 
 
 
