@@ -289,3 +289,107 @@ def test_markdown_report_shows_hostile_text_as_text(tmp_path):
     assert "<img" not in html and "<script" not in html
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
     assert "File '&lt;old&gt;' renamed successfully to '&lt;new&gt;'" in html  # DM106's note, as in the rule table
+
+
+BROWSER_HOSTILE = (
+    "# <img src=x onerror=\"window.pwned = 'comment'\"> <project_id>\n"
+    "curl -s -X PUT https://acme.datamimic.io/api/v1/p1/files/rename "
+    "-d '{\"old_name\": \"<img src=x onerror=window.pwned=1>\", \"new_name\": \"</pre><script>window.pwned=2</script>\"}'\n"
+    'curl -s "https://acme.datamimic.io/api/v1/p1/files" | jq -r \'.files[].name, "<svg onload=window.pwned=3>"\'\n'
+)
+
+
+def test_html_report_shows_hostile_input_as_text_in_a_real_browser(tmp_path):
+    from selenium.webdriver.common.by import By
+
+    (tmp_path / "a.sh").write_text(BROWSER_HOSTILE)
+    cli("--check", "--report", "r.html", ".", cwd=tmp_path)
+    browser = _chrome()
+    try:
+        browser.get((tmp_path / "r.html").as_uri())
+        assert browser.execute_script("return window.pwned === undefined")
+        assert not browser.find_elements(By.CSS_SELECTOR, "img, svg, iframe, script:not(:last-of-type)")
+        text = browser.find_element(By.TAG_NAME, "body").text
+        assert '"old_name": "<img src=x onerror=window.pwned=1>"' in text
+        assert "</pre><script>window.pwned=2</script>" in text
+        notes = " ".join(e.get_attribute("textContent") for e in browser.find_elements(By.CSS_SELECTOR, "details[id^=rule-] p"))
+        assert 'a list of "<project_id>/<path>" strings' in notes  # DM101's note, as the table writes it
+        assert "File '<old>' renamed successfully to '<new>'" in notes  # DM106's
+    finally:
+        browser.quit()
+
+
+def test_html_report_policy_forbids_inline_handlers_and_remote_loads_in_a_real_browser(tmp_path):
+    """Were anything to get through the escaping, the page's Content-Security-Policy stops it:
+    an injected handler, an injected script and a load from a server never run, while the
+    page's own filter script still does."""
+    import http.server
+    import threading
+
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    hits = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            hits.append(self.path)
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    (tmp_path / "a.sh").write_text(REVIEW_AND_FIX)
+    cli("--check", "--report", "r.html", ".", cwd=tmp_path)
+    page = (tmp_path / "r.html").read_text()
+    remote = f"http://127.0.0.1:{server.server_port}"
+    injected = (
+        f'<img src="{remote}/img" onerror="window.pwned=1"><script>window.pwned=2</script>'
+        f'<script src="{remote}/script.js"></script><link rel="stylesheet" href="{remote}/style.css">'
+        '<div id="handler" onclick="window.pwned=3">x</div>'
+    )
+    (tmp_path / "injected.html").write_text(page.replace("<h1>", injected + "<h1>", 1))
+    browser = _chrome()
+    try:
+        browser.get((tmp_path / "injected.html").as_uri())
+        browser.find_element(By.ID, "handler").click()
+        assert browser.execute_script("return window.pwned === undefined")
+        assert hits == []
+        Select(browser.find_element(By.ID, "filter-status")).select_by_value("review")
+        assert browser.find_element(By.ID, "shown-count").text == "2"
+    finally:
+        browser.quit()
+        server.shutdown()
+
+
+def test_html_report_puts_what_needs_a_person_first_and_marks_changed_words(tmp_path):
+    (tmp_path / "a.sh").write_text('curl -s "https://acme.datamimic.io/api/v1/$P/info"\n')
+    (tmp_path / "b.sh").write_text(REVIEW_AND_FIX)
+    cli("--check", "--report", "r.html", ".", cwd=tmp_path)
+    page = (tmp_path / "r.html").read_text()
+    assert page.index('data-file="b.sh"') < page.index('data-file="a.sh"')  # b.sh has review items
+    section = page[page.index('<section class="file" data-file="b.sh"'):]
+    assert section.index('data-status="review"') < section.index('data-status="fixable"')
+    # v1 -> v2 and the dropped /info are marked inside the line, and the code is coloured.
+    import re
+
+    marked = [re.sub(r"<[^>]+>", "", m) for m in re.findall(r"<mark>(.*?)</mark>", page)]
+    assert {"v1", "/info", "v2/projects"} <= set(marked)
+    assert '<span class="nv">$P</span>' in page
+    assert 'href="https://github.com/your-org/datamimic-migrate/blob/main/docs/rules.md#dm112-project-info"' in page
+
+
+def test_every_template_is_escaped(table):
+    from migrator.findings import FileResult, Finding, Outcome, Status
+    from migrator.report import data, render
+
+    finding = Finding("DM100", Status.UNMAPPED, 1, 1, "<b>bold</b> & <i>", before="<img src=x>")
+    report = data.build([FileResult("<x>.sh", Outcome.UNCHANGED, (finding,))], table, written=False)
+    html = render.to_html(report, table)
+    assert "<b>bold</b>" not in html and "&lt;b&gt;bold&lt;/b&gt; &amp; &lt;i&gt;" in html
+    assert "<img src=x>" not in html and "&lt;x&gt;.sh" in html
+    markdown = render.to_markdown(report, table)
+    assert "&lt;b&gt;bold&lt;/b&gt; &amp; &lt;i&gt;" in markdown and "<img" not in markdown.replace("  ```sh\n  <img src=x>", "")

@@ -158,9 +158,49 @@ def to_markdown(report: Report, table: RuleTable) -> str:
     return environment().get_template("report.md.j2").render(report=report, labels=_labels(report.written), urls=urls)
 
 
+# The statuses that need a person, first on the page; then what was (or would be) done.
+PRIORITY = {"error": 0, "review": 1, "unmapped": 2, "unsafe": 3, "fixable": 4, "migrated": 4, "possible": 5}
+# The Content-Security-Policy of the page: its own style and script (by their hashes), nothing
+# else: no inline event handler, no other script, no remote load, no form, no base.
+CSP = "default-src 'none'; style-src '{style}'; script-src '{script}'; base-uri 'none'; form-action 'none'"
+
+
+def _sha256(text: str) -> str:
+    import base64
+    import hashlib
+
+    return "sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode()
+
+
 def to_html(report: Report, table: RuleTable) -> str:
-    statuses = sorted({f.status for f in report.findings})
-    return environment().get_template("report.html.j2").render(report=report, labels=_labels(report.written), statuses=statuses)
+    """One self-contained page. Files and findings that need a person come first."""
+    from markupsafe import Markup
+
+    from migrator.report import highlight
+
+    templates = Path(__file__).parent / "templates"
+    style = (templates / "report.css").read_text() + highlight.css()
+    script = (templates / "report.js").read_text()
+
+    def ordered(findings):
+        return sorted(findings, key=lambda f: (PRIORITY.get(f.status, 9), f.line, f.column))
+
+    files = sorted(report.files, key=lambda f: (min((PRIORITY.get(x.status, 9) for x in f.findings), default=9) > 3, f.path))
+    return environment().get_template("report.html.j2").render(
+        report=report,
+        files=files,
+        labels=_labels(report.written),
+        statuses=sorted({f.status for f in report.findings}, key=lambda s: PRIORITY.get(s, 9)),
+        urls={doc.id: doc.url for doc in report.rules},
+        titles={doc.id: f"{doc.id} {doc.name}: {doc.title}" for doc in report.rules},
+        ordered=ordered,
+        change=highlight.rows_of_change,
+        diff=highlight.rows_of_diff,
+        row_classes={"-": "del", "+": "add", " ": "ctx", "@": "hunk"},
+        csp=CSP.format(style=_sha256(style), script=_sha256(script)),
+        style=Markup(style),  # our own files, hashed into the policy above
+        script=Markup(script),
+    )
 
 
 
