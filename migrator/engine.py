@@ -32,8 +32,8 @@ from migrator.edits import (
 from migrator.findings import FileResult, Finding, Outcome, Status
 
 BOM = b"\xef\xbb\xbf"
-# Kinds where a "# TODO" line would not be a comment (a notebook's lines are JSON).
-UNCOMMENTABLE = {"notebook"}
+# Kinds where a "# TODO" line would not be a comment (a notebook's lines are JSON), or that are never written.
+UNCOMMENTABLE = {"notebook", "elsewhere"}
 # Below this many candidate files, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 16
 
@@ -52,10 +52,16 @@ def _front_end(kind: str) -> Callable:
         from migrator.python.migrate import migrate
 
         return migrate
+    if kind == "elsewhere":
+        from migrator.elsewhere import scan
+
+        return scan
     raise ValueError(f"no front end for {kind}")
 
 
 def _parse_errors(kind: str) -> tuple[type[Exception], ...]:
+    if kind == "elsewhere":  # read line by line: nothing to parse
+        return ()
     if kind == "python":
         from migrator.python.tree import ParseError as PythonParseError
 

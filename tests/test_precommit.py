@@ -71,4 +71,16 @@ def test_one_hook_run_sees_the_whole_commit_and_prints_one_summary(work):
     output = commit.stdout + commit.stderr
     assert commit.returncode != 0
     summaries = [line for line in output.splitlines() if line.startswith("datamimic-migrate:")]
-    assert summaries == ["datamimic-migrate: 8 files scanned, 8 changed, 8 calls migrated."], output
+    # The eight scripts and .pre-commit-config.yaml (YAML is read for v1 URLs too).
+    assert summaries == ["datamimic-migrate: 9 files scanned, 8 changed, 8 calls migrated."], output
+
+
+def test_the_hook_sees_files_the_migrator_reports_but_does_not_rewrite(work):
+    """.env and .http files have no common pre-commit type: the hook takes every text file."""
+    work, env = work
+    (work / ".env.example").write_text("DATAMIMIC_FILES=https://acme.datamimic.io/api/v1/demo/files\n")
+    (work / "notes.txt").write_text("nothing to see\n")
+    git("add", "-A", cwd=work)
+    commit = subprocess.run(["git", "commit", "-qm", "env"], cwd=work, env=env, capture_output=True, text=True)
+    assert commit.returncode != 0
+    assert ".env.example:1:17: DM004 [review]" in commit.stdout + commit.stderr

@@ -1,0 +1,132 @@
+"""v1 URLs in files the migrator reads but never rewrites: ``.env`` files, docker-compose,
+Kubernetes and other YAML, JavaScript and TypeScript, Terraform, ``.http`` request files
+and Postman collections.
+
+These hold a URL as configuration or in a language the migrator has no front end
+for, so it is reported with its line (DM004) and the mapping to use, never
+changed: "what is left" then covers the whole repository. The precision rule is
+the front ends': a v1-shaped path in a file with no DATAMIMIC evidence (the word
+in the file, a configured instance, --assume-datamimic) is at most a possible
+call (DM000), and a v1 path with no mapping is reported only with evidence (DM100).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import PurePath
+
+from migrator.config import Settings
+from migrator.edits import Fix
+from migrator.findings import Finding, Status
+from migrator.ruletable import Rule
+from migrator.urls import HOLE_MARK, Flat, Hole, Literal, find_base, host_matches, match_template, mentions
+
+KIND = "elsewhere"
+SUFFIXES = {
+    ".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx",  # JavaScript and TypeScript
+    ".tf", ".tfvars", ".hcl",  # Terraform
+    ".http", ".rest",  # request files of editors (JetBrains, VS Code REST Client)
+    ".env",  # dotenv
+    ".yml", ".yaml",  # docker-compose, Kubernetes manifests, Helm values... (CI files are migrated)
+}
+POSTMAN = (".postman_collection.json", ".postman_environment.json")
+
+# A URL in such a file: up to whitespace, a quote or a delimiter of the languages above.
+_URL = re.compile(r"""[^\s'"`<>()\[\],;|\\]+""")
+_ASSIGNED = re.compile(r"[A-Za-z_][\w.-]*=(?=\S)")
+# The method, when the line says it: "GET {{host}}/api/v1/..." (.http), method: "PUT" (fetch, axios).
+_METHOD_BEFORE = re.compile(r"\b(GET|POST|PUT|DELETE|PATCH)\s+$")
+_METHOD_AFTER = re.compile(r"""\bmethod["']?\s*[:=]\s*["'](\w+)["']""", re.IGNORECASE)
+# What is only known at run time: ${VAR}, $VAR, {{var}} (Postman, .http), {param}, and /:param segments.
+_HOLE = re.compile(r"\$\{[^}]*\}|\$\w+|\{\{[^}]*\}\}|\{[^{}]*\}|(?<=/):\w+")
+
+
+def reported_only(path: PurePath) -> bool:
+    name = path.name
+    return path.suffix in SUFFIXES or name == ".env" or name.startswith(".env.") or name.endswith(POSTMAN)
+
+
+def _flat(url: str) -> Flat:
+    pieces: list[Literal | Hole] = []
+    position = 0
+    for hole in _HOLE.finditer(url):
+        if hole.start() > position:
+            pieces.append(Literal(url[position : hole.start()], None, KIND))
+        name = re.sub(r"\W", "", hole.group()) or None
+        pieces.append(Hole(hole.group(), hole.span(), KIND, name))
+        position = hole.end()
+    if position < len(url):
+        pieces.append(Literal(url[position:], None, KIND))
+    return Flat.of(pieces)
+
+
+def scan(source: bytes, settings: Settings) -> tuple[list[Fix], list[Finding]]:
+    """The findings of one file; it has no fixes."""
+    table = settings.table
+    text = source.decode("utf-8", "replace")
+    # The word anywhere in the file: evidence for a path of DATAMIMIC's shape, not for any /api/v1.
+    in_file = settings.assume_datamimic or table.evidence in text.lower()
+    findings: list[Finding] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if table.v1_base not in line:
+            continue
+        for token in _URL.finditer(line):
+            # NAME=value (.env, Terraform, shell-like lines): the value is the URL, the name is evidence.
+            name = _ASSIGNED.match(token.group())
+            start = token.start() + (name.end() if name else 0)
+            flat = _flat(line[start : token.end()])
+            base_start = find_base(flat, table.v1_base)
+            if base_start < 0:
+                continue
+            own = (
+                settings.assume_datamimic
+                or mentions(table.evidence, flat, base_start)
+                or bool(name and table.evidence in name.group().lower())
+                or host_matches(flat, base_start, settings.instances)
+            )
+            method = _METHOD_BEFORE.search(line[:start]) or _METHOD_AFTER.search(line[token.end() :])
+            found = _finding(flat, base_start, own, in_file, method and method.group(1).upper(), settings)
+            if found is not None:
+                rule, status, message = found
+                findings.append(Finding(rule, status, number, start + 1, message, before=line.strip()))
+    return [], findings
+
+
+def _finding(
+    flat: Flat, base_start: int, own: bool, in_file: bool, method: str | None, settings: Settings
+) -> tuple[str, Status, str] | None:
+    """``own``: the URL itself is DATAMIMIC's (host, variable, instance); ``in_file``: the file says so."""
+    table = settings.table
+    path = flat.text[base_start:].split("?")[0].split("#")[0].replace(HOLE_MARK, "{…}")
+    matched = [
+        (entry.v1.literal_count, entry)
+        for entry in (*table.rules, *table.unmapped)
+        if match_template(flat, base_start, table.v1_base, entry.v1) is not None
+    ]
+    rules = [entry for _, entry in sorted(matched, key=lambda m: -m[0]) if isinstance(entry, Rule)]
+    if method and any(method in rule.methods for rule in rules):
+        rules = [rule for rule in rules if method in rule.methods]
+    if path.rstrip("/") == table.v1_base and (own or in_file):
+        message = (
+            f"the v1 base URL, in a file the migrator does not rewrite: v2's base is {table.v2_base}, "
+            "and every path built on it changes with it: migrate them together by hand"
+        )
+        return _selected("DM004", Status.REVIEW, message, settings)
+    if not (own or (in_file and matched)):
+        if not matched:
+            return None
+        where = f"{rules[0].id} {rules[0].title}" if rules else "a v1 path"
+        message = f"looks like DATAMIMIC v1 ({where}) but nothing says it is DATAMIMIC: left alone"
+        return _selected("DM000", Status.POSSIBLE, message, settings)
+    if not rules:
+        message = f"no v2 mapping for {path}, in a file the migrator does not rewrite"
+        return _selected("DM100", Status.UNMAPPED, message, settings)
+    if not any(settings.enabled(rule.id) for rule in rules):
+        return None
+    mappings = " or ".join(f"{', '.join(rule.methods)} {rule.v2.text} ({rule.id} {rule.title})" for rule in rules)
+    message = f"v1 URL {path} in a file the migrator does not rewrite: migrate it by hand to {mappings}"
+    return _selected("DM004", Status.REVIEW, message, settings)
+
+
+def _selected(rule_id: str, status: Status, message: str, settings: Settings) -> tuple[str, Status, str] | None:
+    return (rule_id, status, message) if settings.enabled(rule_id) else None
