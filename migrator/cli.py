@@ -404,14 +404,27 @@ def _exit_code(results: list[FileResult]) -> int:
 @click.option("--instance", "instances", multiple=True, metavar="URL", help="A DATAMIMIC base URL, as for migrate.")
 @click.option("--assume-datamimic", is_flag=True, default=None, help="Treat every v1-shaped call as a DATAMIMIC call.")
 @click.option("--rules", "rules_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Use another rule table file.")
-def verify_command(scripts: tuple[Path, ...], timeout: float, rules_file: Path | None, **options: Any) -> None:
+@click.option(
+    "--base",
+    metavar="REV",
+    help="Take each original from git revision REV (default: HEAD, when the script differs from it).",
+)
+@click.option("--no-base", is_flag=True, help="Take each original from the working tree, even when it differs from HEAD.")
+def verify_command(
+    scripts: tuple[Path, ...], timeout: float, rules_file: Path | None, base: str | None, no_base: bool, **options: Any
+) -> None:
     """Prove the migration of SCRIPTS by running them against a local emulator.
 
-    Each script runs against the v1 side of a fresh DATAMIMIC emulator on
-    127.0.0.1, and its migrated form (not written to disk) against the v2 side
-    of another. Each v1 request is mapped through the rule table to the v2
-    request it should have become; every v2 request that differs, and every
-    difference in what the script printed or how it ended, is a DM002 finding.
+    Each original runs against the v1 side of a fresh DATAMIMIC emulator on
+    127.0.0.1, and its migrated form against the v2 side of another. Each v1
+    request is mapped through the rule table to the v2 request it should have
+    become; every v2 request that differs, and every difference in what the
+    script printed or how it ended, is a DM002 finding.
+
+    The original is the script at git revision --base, or at HEAD when the
+    working tree's script differs from it (migrate in place, verify, commit);
+    otherwise the script itself, migrated in memory. A script that makes no
+    request proves nothing: it is reported as "nothing compared".
 
     The scripts get DATAMIMIC_URL, DATAMIMIC_TOKEN, TOKEN, PROJECT_ID and
     TASK_ID, and an HTTP proxy setting, so a literal http:// or https:// host
@@ -419,12 +432,16 @@ def verify_command(scripts: tuple[Path, ...], timeout: float, rules_file: Path |
 
     \b
     Exit status: 0  every script did the same
-                 1  a script did something else
-                 2  a script could not be read or migrated
+                 1  a script did something else, or made no request
+                 2  a script could not be read or migrated, or is not at REV
     """
     from migrator import engine, files
+    from migrator.findings import FileResult, Finding, Outcome, Status
+    from migrator.verify.base import BaseError, original
     from migrator.verify.run import verify
 
+    if base is not None and no_base:
+        raise click.UsageError("--base and --no-base exclude each other")
     settings = _settings(rules_file, options)
     results = []
     for script in scripts:
@@ -433,16 +450,27 @@ def verify_command(scripts: tuple[Path, ...], timeout: float, rules_file: Path |
         if kind not in ("shell", "python"):
             click.echo(f"{script}: skipped: verify runs shell and Python scripts", err=True)
             continue
+        try:
+            before = None if no_base else original(script, data, base)
+        except BaseError as exc:
+            results.append(FileResult(str(script), Outcome.FAILED, (Finding("DM001", Status.ERROR, 1, 1, str(exc)),), str(exc)))
+            continue
+        if before is not None:
+            click.echo(f"{script}: the original is {before.origin}", err=True)
         migrated = engine.migrate_source(str(script), data, kind, settings)
         if migrated.outcome == "failed":
             results.append(migrated)
             continue
-        results.append(verify(script, kind, data, migrated.migrated or data, settings.table, timeout, settings.instances))
+        old = before.data if before is not None else data
+        results.append(verify(script, kind, old, migrated.migrated or data, settings.table, timeout, settings.instances))
     out = click.get_text_stream("stdout")
     _print_findings(results, out, False, settings)
     differ = sum(1 for r in results if any(f.status == "review" for f in r.findings))
-    click.echo(f"datamimic-migrate verify: {_count(len(results), 'script')} run, {differ} behave differently.", err=True)
-    sys.exit(_exit_code(results) if any(r.outcome == "failed" for r in results) else (1 if differ else 0))
+    nothing = sum(1 for r in results if r.outcome == "skipped")
+    summary = f"datamimic-migrate verify: {_count(len(results), 'script')} run, {differ} behave differently"
+    summary += f", {nothing} compared nothing (no request was made)." if nothing else "."
+    click.echo(summary, err=True)
+    sys.exit(_exit_code(results) if any(r.outcome == "failed" for r in results) else (1 if differ or nothing else 0))
 
 
 @main.command("rules")
