@@ -393,3 +393,16 @@ def test_every_template_is_escaped(table):
     assert "<img src=x>" not in html and "&lt;x&gt;.sh" in html
     markdown = render.to_markdown(report, table)
     assert "&lt;b&gt;bold&lt;/b&gt; &amp; &lt;i&gt;" in markdown and "<img" not in markdown.replace("  ```sh\n  <img src=x>", "")
+
+
+def test_a_very_large_html_report_marks_changed_words_without_colours(table):
+    """Colouring costs about 0.1 ms a line: past render.COLOURED_LINES a page is written uncoloured."""
+    from migrator.findings import FileResult, Finding, Outcome, Status
+    from migrator.report import data, render
+
+    lines = render.COLOURED_LINES // 2 + 1
+    before = "".join(f"curl $BASE/api/v1/p/info{i}\n" for i in range(lines))
+    finding = Finding("DM112", Status.MIGRATED, 1, 1, "m", before=before, after=before.replace("v1", "v2"))
+    page = render.to_html(data.build([FileResult("a.sh", Outcome.UNCHANGED, (finding,))], table, written=False), table)
+    assert page.count("<mark>v2</mark>") == lines  # and each v1, and the rule example's
+    assert '<span class="nv">' not in page

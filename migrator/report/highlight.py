@@ -10,12 +10,13 @@ escaped here, the only place that writes code into the page.
 from __future__ import annotations
 
 import difflib
+import html
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import PurePath
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 _WORDS = re.compile(r"\w+|\s+|.", re.DOTALL)
 # Pygments picks a lexer by name for most kinds; these it does not know.
@@ -28,18 +29,42 @@ class Row:
     html: Markup
 
 
+_ROW_CLASSES = {"-": "del", "+": "add", " ": "ctx", "@": "hunk"}
+
+
+def block(rows: list[Row]) -> Markup:
+    """The rows as the page shows code: one line each, its sign in data-sign (not selectable)."""
+    return Markup(
+        '<div class="code">'
+        + "".join(
+            f'<span class="row r-{_ROW_CLASSES[row.sign]}" data-sign="{row.sign if row.sign != "@" else " "}">{row.html}</span>'
+            for row in rows
+        )
+        + "</div>"
+    )
+
+
+def lexer_for(path: str, colour: bool = True):
+    return _lexer(_lexer_class(PurePath(path).name if colour else ""))
+
+
 @cache
-def lexer_for(path: str):
-    from pygments.lexers import get_lexer_by_name, get_lexer_for_filename
+def _lexer_class(name: str):
+    """The lexer of a file name; plain text for "" and for names pygments does not know."""
+    from pygments.lexers import find_lexer_class_by_name, find_lexer_class_for_filename
     from pygments.util import ClassNotFound
 
-    options = {"stripnl": False, "ensurenl": False}
-    name = PurePath(path).name
-    alias = _LEXERS_BY_SUFFIX.get(PurePath(path).suffix) or _LEXERS_BY_SUFFIX.get(name)
+    alias = _LEXERS_BY_SUFFIX.get(PurePath(name).suffix) or _LEXERS_BY_SUFFIX.get(name)
     try:
-        return get_lexer_by_name(alias, **options) if alias else get_lexer_for_filename(name, **options)
+        found = find_lexer_class_by_name(alias) if alias else name and find_lexer_class_for_filename(name)
     except ClassNotFound:
-        return get_lexer_by_name("text", **options)
+        found = None
+    return found or find_lexer_class_by_name("text")
+
+
+@cache  # one lexer per language, so that the lines of every file share the cache of _line
+def _lexer(lexer_class):
+    return lexer_class(stripnl=False, ensurenl=False)
 
 
 def css() -> str:
@@ -49,6 +74,7 @@ def css() -> str:
     return HtmlFormatter(style="default").get_style_defs(".code")
 
 
+@cache
 def _css_class(token_type) -> str:
     from pygments.token import STANDARD_TYPES
 
@@ -57,19 +83,29 @@ def _css_class(token_type) -> str:
     return STANDARD_TYPES[token_type]
 
 
+@lru_cache(maxsize=16384)
 def changed_spans(old: str, new: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
     """The character ranges of ``old`` and of ``new`` that differ, compared word by word."""
     a, b = _WORDS.findall(old), _WORDS.findall(new)
+    # The words both lines start and end with are left out of the comparison: a migrated
+    # line changes in a few places of a long line, and difflib's cost grows with its length.
+    head = 0
+    while head < min(len(a), len(b)) and a[head] == b[head]:
+        head += 1
+    tail = 0
+    while tail < min(len(a), len(b)) - head and a[-1 - tail] == b[-1 - tail]:
+        tail += 1
     starts_a, starts_b = _starts(a), _starts(b)
     spans_a: list[tuple[int, int]] = []
     spans_b: list[tuple[int, int]] = []
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+    middle = difflib.SequenceMatcher(None, a[head : len(a) - tail], b[head : len(b) - tail], autojunk=False)
+    for tag, i1, i2, j1, j2 in middle.get_opcodes():
         if tag == "equal":
             continue
         if i2 > i1:
-            spans_a.append((starts_a[i1], starts_a[i2]))
+            spans_a.append((starts_a[head + i1], starts_a[head + i2]))
         if j2 > j1:
-            spans_b.append((starts_b[j1], starts_b[j2]))
+            spans_b.append((starts_b[head + j1], starts_b[head + j2]))
     return spans_a, spans_b
 
 
@@ -80,61 +116,69 @@ def _starts(words: list[str]) -> list[int]:
     return out
 
 
-def line(text: str, path: str, changed: list[tuple[int, int]] = ()) -> Markup:
-    """One line of code, coloured, with the ``changed`` ranges marked."""
-    tokens = [(ttype, value) for ttype, value in lexer_for(path).get_tokens(text)]
+def line(text: str, path: str, changed: list[tuple[int, int]] = (), colour: bool = True) -> Markup:
+    """One line of code, coloured (unless not ``colour``), with the ``changed`` ranges marked."""
+    return Markup(_line(text, lexer_for(path, colour), tuple(changed)))
+
+
+@lru_cache(maxsize=65536)  # a line shown in a finding is shown again in its file's diff
+def _line(text: str, lexer, changed: tuple[tuple[int, int], ...]) -> str:
+    tokens = list(lexer.get_tokens(text))
     if "".join(value for _, value in tokens) != text:  # a lexer that rewrote the text: shown plain
         tokens = [(None, text)]
+    edges = sorted({edge for span in changed for edge in span})
     out, position = [], 0
     for ttype, value in tokens:
         start, end = position, position + len(value)
         position = end
-        cuts = sorted({start, end, *(edge for span in changed for edge in span if start < edge < end)})
         css_class = _css_class(ttype) if ttype is not None else ""
+        cuts = [start, *(edge for edge in edges if start < edge < end), end]
         for left, right in zip(cuts, cuts[1:]):
-            piece = escape(text[left:right])
+            piece = html.escape(text[left:right], quote=False)
             if css_class:
-                piece = Markup(f'<span class="{css_class}">{piece}</span>')
+                piece = f'<span class="{css_class}">{piece}</span>'
             if any(s <= left and right <= e for s, e in changed):
-                piece = Markup(f"<mark>{piece}</mark>")
+                piece = f"<mark>{piece}</mark>"
             out.append(piece)
-    return Markup("").join(out)
+    return "".join(out)
 
 
-def rows_of_change(before: str, after: str, path: str) -> list[Row]:
+def rows_of_change(before: str, after: str, path: str, colour: bool = True) -> list[Row]:
     """A call before and after its fix: unchanged lines once, each changed line with the words marked."""
     old, new = before.splitlines(), after.splitlines()
     rows: list[Row] = []
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
         if tag == "equal":
-            rows.extend(Row(" ", line(text, path)) for text in old[i1:i2])
+            rows.extend(Row(" ", line(text, path, colour=colour)) for text in old[i1:i2])
         else:
-            rows.extend(_paired(old[i1:i2], new[j1:j2], path))
+            rows.extend(_paired(old[i1:i2], new[j1:j2], path, colour))
     return rows
 
 
-def _paired(removed: list[str], added: list[str], path: str) -> list[Row]:
+def _paired(removed: list[str], added: list[str], path: str, colour: bool) -> list[Row]:
     """Removed lines, then added lines; the n-th removed and n-th added are compared word by word."""
     marks = [changed_spans(a, b) for a, b in zip(removed, added)]
-    out = [Row("-", line(text, path, marks[i][0] if i < len(marks) else [(0, len(text))])) for i, text in enumerate(removed)]
-    out += [Row("+", line(text, path, marks[i][1] if i < len(marks) else [(0, len(text))])) for i, text in enumerate(added)]
-    return out
+
+    def row(sign: str, side: int, i: int, text: str) -> Row:
+        return Row(sign, line(text, path, marks[i][side] if i < len(marks) else [(0, len(text))], colour))
+
+    return [row("-", 0, i, text) for i, text in enumerate(removed)] + [row("+", 1, i, text) for i, text in enumerate(added)]
 
 
-def rows_of_diff(diff: str, path: str) -> list[Row]:
+def rows_of_diff(diff: str, path: str, colour: bool = True) -> list[Row]:
     """A unified diff: headers and hunk lines as they are, runs of removed then added lines paired."""
     rows: list[Row] = []
     removed: list[str] = []
     added: list[str] = []
 
     def flush() -> None:
-        rows.extend(_paired(removed, added, path))
+        rows.extend(_paired(removed, added, path, colour))
         removed.clear()
         added.clear()
 
     for text in diff.splitlines():
         if text.startswith(("---", "+++")) and not removed and not added:
-            rows.append(Row("@", escape(text)))
+            rows.append(Row("@", Markup(html.escape(text, quote=False))))
         elif text.startswith("-"):
             if added:
                 flush()
@@ -144,8 +188,8 @@ def rows_of_diff(diff: str, path: str) -> list[Row]:
         else:
             flush()
             if text.startswith("@@"):
-                rows.append(Row("@", escape(text)))
+                rows.append(Row("@", Markup(html.escape(text, quote=False))))
             else:
-                rows.append(Row(" ", line(text[1:], path)))
+                rows.append(Row(" ", line(text[1:], path, colour=colour)))
     flush()
     return rows
