@@ -6,7 +6,6 @@ that ``--help`` and a pre-commit run on one file start fast.
 
 from __future__ import annotations
 
-import difflib
 import os
 import sys
 from collections import Counter
@@ -51,6 +50,8 @@ class _DefaultGroup(click.Group):
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         if args and args[0] not in self.commands and not args[0].startswith("-") and not os.path.lexists(args[0]):
+            import difflib
+
             close = difflib.get_close_matches(args[0], [name for name in self.commands if name != "migrate"], n=1)
             if close:
                 ctx.fail(f"{args[0]!r} is neither a command nor a path. Did you mean {close[0]!r}?")

@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import re
 from pathlib import PurePath
+from typing import TYPE_CHECKING
 
-from migrator.config import Settings
-from migrator.edits import Fix
 from migrator.findings import Finding, Status
-from migrator.ruletable import Rule
-from migrator.urls import HOLE_MARK, Flat, Hole, Literal, find_base, host_matches, match_template, mentions
+
+if TYPE_CHECKING:  # files.py asks reported_only of every file: the rest is imported by scan
+    from migrator.config import Settings
+    from migrator.edits import Fix
+    from migrator.urls import Flat
 
 KIND = "elsewhere"
 SUFFIXES = {
@@ -31,14 +33,15 @@ SUFFIXES = {
 }
 POSTMAN = (".postman_collection.json", ".postman_environment.json")
 
+# Patterns as text, compiled by re on first use: files.py imports this module for every run.
 # A URL in such a file: up to whitespace, a quote or a delimiter of the languages above.
-_URL = re.compile(r"""[^\s'"`<>()\[\],;|\\]+""")
-_ASSIGNED = re.compile(r"[A-Za-z_][\w.-]*=(?=\S)")
+_URL = r"""[^\s'"`<>()\[\],;|\\]+"""
+_ASSIGNED = r"[A-Za-z_][\w.-]*=(?=\S)"
 # The method, when the line says it: "GET {{host}}/api/v1/..." (.http), method: "PUT" (fetch, axios).
-_METHOD_BEFORE = re.compile(r"\b(GET|POST|PUT|DELETE|PATCH)\s+$")
-_METHOD_AFTER = re.compile(r"""\bmethod["']?\s*[:=]\s*["'](\w+)["']""", re.IGNORECASE)
+_METHOD_BEFORE = r"\b(GET|POST|PUT|DELETE|PATCH)\s+$"
+_METHOD_AFTER = r"""(?i)\bmethod["']?\s*[:=]\s*["'](\w+)["']"""
 # What is only known at run time: ${VAR}, $VAR, {{var}} (Postman, .http), {param}, and /:param segments.
-_HOLE = re.compile(r"\$\{[^}]*\}|\$\w+|\{\{[^}]*\}\}|\{[^{}]*\}|(?<=/):\w+")
+_HOLE = r"\$\{[^}]*\}|\$\w+|\{\{[^}]*\}\}|\{[^{}]*\}|(?<=/):\w+"
 
 
 def reported_only(path: PurePath) -> bool:
@@ -47,9 +50,11 @@ def reported_only(path: PurePath) -> bool:
 
 
 def _flat(url: str) -> Flat:
+    from migrator.urls import Flat, Hole, Literal
+
     pieces: list[Literal | Hole] = []
     position = 0
-    for hole in _HOLE.finditer(url):
+    for hole in re.finditer(_HOLE, url):
         if hole.start() > position:
             pieces.append(Literal(url[position : hole.start()], None, KIND))
         name = re.sub(r"\W", "", hole.group()) or None
@@ -62,6 +67,8 @@ def _flat(url: str) -> Flat:
 
 def scan(source: bytes, settings: Settings) -> tuple[list[Fix], list[Finding]]:
     """The findings of one file; it has no fixes."""
+    from migrator.urls import find_base, host_matches, mentions
+
     table = settings.table
     text = source.decode("utf-8", "replace")
     # The word anywhere in the file: evidence for a path of DATAMIMIC's shape, not for any /api/v1.
@@ -70,9 +77,9 @@ def scan(source: bytes, settings: Settings) -> tuple[list[Fix], list[Finding]]:
     for number, line in enumerate(text.splitlines(), start=1):
         if table.v1_base not in line:
             continue
-        for token in _URL.finditer(line):
+        for token in re.finditer(_URL, line):
             # NAME=value (.env, Terraform, shell-like lines): the value is the URL, the name is evidence.
-            name = _ASSIGNED.match(token.group())
+            name = re.match(_ASSIGNED, token.group())
             start = token.start() + (name.end() if name else 0)
             flat = _flat(line[start : token.end()])
             base_start = find_base(flat, table.v1_base)
@@ -84,7 +91,7 @@ def scan(source: bytes, settings: Settings) -> tuple[list[Fix], list[Finding]]:
                 or bool(name and table.evidence in name.group().lower())
                 or host_matches(flat, base_start, settings.instances)
             )
-            method = _METHOD_BEFORE.search(line[:start]) or _METHOD_AFTER.search(line[token.end() :])
+            method = re.search(_METHOD_BEFORE, line[:start]) or re.search(_METHOD_AFTER, line[token.end() :])
             found = _finding(flat, base_start, own, in_file, method and method.group(1).upper(), settings)
             if found is not None:
                 rule, status, message = found
@@ -96,6 +103,9 @@ def _finding(
     flat: Flat, base_start: int, own: bool, in_file: bool, method: str | None, settings: Settings
 ) -> tuple[str, Status, str] | None:
     """``own``: the URL itself is DATAMIMIC's (host, variable, instance); ``in_file``: the file says so."""
+    from migrator.ruletable import Rule
+    from migrator.urls import HOLE_MARK, match_template
+
     table = settings.table
     path = flat.text[base_start:].split("?")[0].split("#")[0].replace(HOLE_MARK, "{…}")
     matched = [
