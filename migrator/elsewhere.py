@@ -5,9 +5,10 @@ and Postman collections.
 These hold a URL as configuration or in a language the migrator has no front end
 for, so it is reported with its line (DM004) and the mapping to use, never
 changed: "what is left" then covers the whole repository. The precision rule is
-the front ends': a v1-shaped path in a file with no DATAMIMIC evidence (the word
-in the file, a configured instance, --assume-datamimic) is at most a possible
-call (DM000), and a v1 path with no mapping is reported only with evidence (DM100).
+the front ends' (matching.evidence): a URL's own host or name decides first; a
+base with none borrows the names before it on its line and the file's; a
+v1-shaped path without evidence is at most a possible call (DM000), and a v1 path
+with no mapping is reported only with evidence (DM100).
 """
 
 from __future__ import annotations
@@ -67,32 +68,31 @@ def _flat(url: str) -> Flat:
 
 def scan(source: bytes, settings: Settings) -> tuple[list[Fix], list[Finding]]:
     """The findings of one file; it has no fixes."""
-    from migrator.urls import find_base, host_matches, mentions
+    from migrator.matching import evidence
+    from migrator.urls import find_base
 
     table = settings.table
     text = source.decode("utf-8", "replace")
-    # The word anywhere in the file: evidence for a path of DATAMIMIC's shape, not for any /api/v1.
-    in_file = settings.assume_datamimic or table.evidence in text.lower()
+    # A base with no name of its own (${host}, {{baseUrl}}) borrows the file's: a long evidence
+    # word anywhere in it ("datamimic"; the short ones, "dm", would be any word's start).
+    in_file = [word for word in table.evidence if len(word) >= 6 and word in text.lower()]
     findings: list[Finding] = []
     for number, line in enumerate(text.splitlines(), start=1):
         if table.v1_base not in line:
             continue
         for token in re.finditer(_URL, line):
-            # NAME=value (.env, Terraform, shell-like lines): the value is the URL, the name is evidence.
+            # NAME=value (.env, Terraform, shell-like lines): the value is the URL.
             name = re.match(_ASSIGNED, token.group())
             start = token.start() + (name.end() if name else 0)
             flat = _flat(line[start : token.end()])
             base_start = find_base(flat, table.v1_base)
             if base_start < 0:
                 continue
-            own = (
-                settings.assume_datamimic
-                or mentions(table.evidence, flat, base_start)
-                or bool(name and table.evidence in name.group().lower())
-                or host_matches(flat, base_start, settings.instances)
-            )
+            # The names before the URL on its line (a key, a variable) are the code around it.
+            context = [*re.findall(r"[A-Za-z_][\w-]*", line[:start]), *in_file]
+            not_datamimic = evidence(flat, base_start, settings, context)
             method = re.search(_METHOD_BEFORE, line[:start]) or re.search(_METHOD_AFTER, line[token.end() :])
-            found = _finding(flat, base_start, own, in_file, method and method.group(1).upper(), settings)
+            found = _finding(flat, base_start, not_datamimic, method and method.group(1).upper(), settings)
             if found is not None:
                 rule, status, message = found
                 findings.append(Finding(rule, status, number, start + 1, message, before=line.strip()))
@@ -100,9 +100,9 @@ def scan(source: bytes, settings: Settings) -> tuple[list[Fix], list[Finding]]:
 
 
 def _finding(
-    flat: Flat, base_start: int, own: bool, in_file: bool, method: str | None, settings: Settings
+    flat: Flat, base_start: int, not_datamimic: str | None, method: str | None, settings: Settings
 ) -> tuple[str, Status, str] | None:
-    """``own``: the URL itself is DATAMIMIC's (host, variable, instance); ``in_file``: the file says so."""
+    """``not_datamimic``: why the URL is not taken for DATAMIMIC's (the front ends' rule), None when it is."""
     from migrator.ruletable import Rule
     from migrator.urls import HOLE_MARK, match_template
 
@@ -116,18 +116,17 @@ def _finding(
     rules = [entry for _, entry in sorted(matched, key=lambda m: -m[0]) if isinstance(entry, Rule)]
     if method and any(method in rule.methods for rule in rules):
         rules = [rule for rule in rules if method in rule.methods]
-    if path.rstrip("/") == table.v1_base and (own or in_file):
+    if not_datamimic is not None:
+        if not matched:
+            return None
+        where = f"{rules[0].id} {rules[0].title}" if rules else "a v1 path"
+        return _selected("DM000", Status.POSSIBLE, f"looks like DATAMIMIC v1 ({where}) but {not_datamimic}: left alone", settings)
+    if path.rstrip("/") == table.v1_base:
         message = (
             f"the v1 base URL, in a file the migrator does not rewrite: v2's base is {table.v2_base}, "
             "and every path built on it changes with it: migrate them together by hand"
         )
         return _selected("DM004", Status.REVIEW, message, settings)
-    if not (own or (in_file and matched)):
-        if not matched:
-            return None
-        where = f"{rules[0].id} {rules[0].title}" if rules else "a v1 path"
-        message = f"looks like DATAMIMIC v1 ({where}) but nothing says it is DATAMIMIC: left alone"
-        return _selected("DM000", Status.POSSIBLE, message, settings)
     if not rules:
         message = f"no v2 mapping for {path}, in a file the migrator does not rewrite"
         return _selected("DM100", Status.UNMAPPED, message, settings)

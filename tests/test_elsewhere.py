@@ -84,6 +84,13 @@ def test_the_v1_base_url_alone_is_reported(settings):
             id="the-word-in-the-file-does-not-make-any-path-datamimic",
         ),
         pytest.param("URL=https://acme.datamimic.io/api/v1/demo/unknown/thing\n", [("DM100", "unmapped", 1, 5)], {}, id="own-evidence-unmapped"),
+        pytest.param(
+            "DATAMIMIC_URL=https://tdm.example.com\nSTORE=https://storage.example.com/api/v1/b/files\n",
+            [("DM000", "possible", 2, 7)],
+            {},
+            id="an-own-host-wins-over-the-file",
+        ),
+        pytest.param("# datamimic\nFILES=${BASE}/api/v1/${P}/files\n", [("DM004", "review", 2, 7)], {}, id="a-base-without-a-name-borrows-the-file"),
         pytest.param("DATAMIMIC=https://acme.datamimic.io/api/v2/projects/demo/files_uri\n", [], {}, id="already-v2"),
     ],
 )
