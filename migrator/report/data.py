@@ -98,7 +98,7 @@ def build(results: list[FileResult], table: RuleTable, written: bool) -> Report:
                 mask(f.message),
                 mask(f.before),
                 mask(f.after),
-                _masked_fix(f.fix),
+                _masked_fix(f.fix, mask),
             )
             for f in result.findings
         )
@@ -119,7 +119,7 @@ def build(results: list[FileResult], table: RuleTable, written: bool) -> Report:
     return Report(SCHEMA_VERSION, tool_version(), written, summary, dict(sorted(per_rule.items())), tuple(files), rules)
 
 
-def _masked_fix(fix: tuple[TextEdit, ...]) -> tuple[TextEdit, ...]:
+def _masked_fix(fix: tuple[TextEdit, ...], mask: Masker) -> tuple[TextEdit, ...]:
     """A fix is shown only whole: a replacement with a secret masked would write the mask."""
     return fix if all(mask(edit.text) == edit.text for edit in fix) else ()
 
