@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT.parent / "shared" / "corpus" / "curlconverter-fixtures"
+CORPUS = ROOT / "tests" / "data" / "curl"  # our own curl corpus: the benchmark needs nothing outside the clone
 
 
 def build_tree(target: Path, copies: int) -> tuple[int, int]:

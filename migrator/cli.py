@@ -6,8 +6,10 @@ that ``--help`` and a pre-commit run on one file start fast.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,21 +20,61 @@ if TYPE_CHECKING:
     from migrator.findings import FileResult
 
 EXIT_CLEAN, EXIT_PENDING, EXIT_ERROR = 0, 1, 2
+# Here rather than from report.render, so that --help does not import the report code.
+REPORT_FORMATS = ("md", "html", "json", "sarif", "gitlab")
+OUTPUT_FORMATS = ("text", "github", "gitlab", "json", "sarif")
+STDOUT = "-"
 # Show a progress bar only for runs long enough to want one.
 PROGRESS_MIN_FILES = 500
 
 
+_IMPLICIT = "datamimic-migrate.implicit-migrate"
+
+
+class _MigrateContext(click.Context):
+    @property
+    def command_path(self) -> str:
+        # Usage and errors name the command as it was typed: without "migrate".
+        if self.meta.get(_IMPLICIT) and self.parent is not None:
+            return self.parent.command_path
+        return super().command_path
+
+
+class _Migrate(click.Command):
+    context_class = _MigrateContext
+
+
 class _DefaultGroup(click.Group):
-    """``datamimic-migrate PATHS`` means ``datamimic-migrate migrate PATHS``."""
+    """``datamimic-migrate PATHS`` means ``datamimic-migrate migrate PATHS``, so the group's
+    help shows migrate's options: they are the ones a user types."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        if not args or (args[0] not in self.commands and args[0] not in ("--help", "-h", "--version")):
+        if args and args[0] not in self.commands and not args[0].startswith("-") and not os.path.lexists(args[0]):
+            import difflib
+
+            close = difflib.get_close_matches(args[0], [name for name in self.commands if name != "migrate"], n=1)
+            if close:
+                ctx.fail(f"{args[0]!r} is neither a command nor a path. Did you mean {close[0]!r}?")
+        if not args or (args[0] not in self.commands and args[0] not in ("--help", "-h", "--version", "-V")):
             args = ["migrate", *args]
+            ctx.meta[_IMPLICIT] = True
         return super().parse_args(ctx, args)
+
+    def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        formatter.write_usage(ctx.command_path, "[OPTIONS] [PATHS]...")
+        formatter.write_usage(ctx.command_path, "COMMAND [ARGS]...", prefix="       ")
+
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        migrate = self.commands["migrate"]
+        params = [p for p in migrate.params if isinstance(p, click.Option)] + self.get_params(ctx)
+        records = [record for record in (p.get_help_record(ctx) for p in params) if record]
+        with formatter.section("Options"):
+            formatter.write_dl(records)
+        self.format_commands(ctx, formatter)
 
 
 @click.group(cls=_DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="datamimic-migrate")
+@click.version_option(None, "-V", "--version", package_name="datamimic-migrate", message="datamimic-migrate %(version)s")
 def main() -> None:
     """Migrate DATAMIMIC External API v1 calls to v2.
 
@@ -43,11 +85,20 @@ def main() -> None:
     datamimic-migrate explain DM101          explain one rule
     datamimic-migrate verify SCRIPT...       prove a migration against a local emulator
 
-    Run `datamimic-migrate migrate --help` for every option.
+    A call is rewritten only when it is a DATAMIMIC call: its host, a variable it
+    is built from or the enclosing function mentions DATAMIMIC, or its host is a
+    configured instance. Calls that cannot be rewritten safely are reported with
+    their rule id and left as they are.
+
+    \b
+    Exit status: 0  nothing left to migrate
+                 1  files were (or would be) changed, or calls need review
+                 2  an error: a bad rule table or configuration, a file that
+                    could not be read or parsed (it is left untouched)
     """
 
 
-@main.command()
+@main.command(hidden=True, cls=_Migrate)
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option("--diff", is_flag=True, help="Print a unified diff of the rewrite and write nothing.")
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 if anything is left to migrate.")
@@ -65,23 +116,37 @@ def main() -> None:
 @click.option(
     "--annotate", is_flag=True, default=None, help="Insert a `# TODO(datamimic-v2): ...` comment above each call that needs a person."
 )
+@click.option(
+    "--exclude",
+    "exclude",
+    multiple=True,
+    metavar="GLOB",
+    help="Leave out files and folders matching GLOB (a name, or a path from here; repeatable), beside pyproject's exclude.",
+)
 @click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, help="Worker processes (0: one per core).")
 @click.option("--rules", "rules_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Use another rule table file.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only the summary.")
 @click.option(
     "--report",
-    "report_path",
-    type=click.Path(dir_okay=False, writable=True, path_type=Path),
-    help="Write a review report: .md, .html, .json or .sarif (by extension).",
+    "report_paths",
+    multiple=True,
+    type=click.Path(dir_okay=False, writable=True, allow_dash=True, path_type=Path),
+    help="Write a review report: .md, .html, .json, .sarif (by extension); repeatable; - is standard output.",
 )
-@click.option("--report-format", type=click.Choice(["md", "html", "json", "sarif"]), help="The report's format, whatever its extension.")
+@click.option(
+    "--report-format",
+    type=click.Choice(REPORT_FORMATS),
+    help="The report's format, whatever its extension; without --report, the report goes to standard output.",
+)
 @click.option(
     "--output-format",
-    type=click.Choice(["text", "github"]),
+    type=click.Choice(OUTPUT_FORMATS),
     default="text",
     show_default=True,
-    help="How findings are printed; github prints workflow annotations that mark the lines in a pull request.",
+    help="What is printed: text, GitHub or GitLab annotations, or the JSON or SARIF report.",
 )
+@click.option("--statistics", is_flag=True, help="Print per-rule counts of each status instead of the findings.")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when calls are left or files changed (errors still exit 2).")
 def migrate(
     paths: tuple[Path, ...],
     diff: bool,
@@ -89,9 +154,11 @@ def migrate(
     rules_file: Path | None,
     jobs: int,
     quiet: bool,
-    report_path: Path | None,
+    report_paths: tuple[Path, ...],
     report_format: str | None,
     output_format: str,
+    statistics: bool,
+    exit_zero: bool,
     **options: Any,
 ) -> None:
     """Rewrite DATAMIMIC v1 calls in PATHS (files or folders; default: .).
@@ -113,18 +180,13 @@ def migrate(
 
     Settings can also live in pyproject.toml under [tool.datamimic-migrate]:
     instances, select, ignore, assume-datamimic, unsafe-fixes, annotate,
-    max-file-size.
+    max-file-size, exclude, per-file-ignores.
     """
     from migrator import engine, files
 
     settings = _settings(rules_file, options)
-    if report_path is not None:
-        from migrator.report.render import format_for
-
-        report_format = format_for(report_path, report_format)
-        if report_format is None:
-            raise click.BadParameter("use .md, .html, .json or .sarif, or --report-format", param_hint="--report")
-    todo = engine.plan(paths or (Path("."),))
+    outputs = _plan_outputs(report_paths, report_format, output_format, diff, statistics)
+    todo = [item for item in engine.plan(paths or (Path("."),)) if not settings.excluded(item[0])]
     err = click.get_text_stream("stderr")
     if len(todo) >= PROGRESS_MIN_FILES and err.isatty() and not quiet:
         with click.progressbar(length=len(todo), label="Migrating", file=err) as bar:
@@ -139,18 +201,77 @@ def migrate(
         for result in results:
             if result.outcome == "changed":
                 files.write_atomic(Path(result.path), result.migrated)
-    if report_path is not None or output_format == "github":
+    _write_outputs(outputs, results, settings, write, quiet)
+    click.echo(_summary(results, write), err=True)
+    code = _exit_code(results)
+    sys.exit(EXIT_CLEAN if exit_zero and code == EXIT_PENDING else code)
+
+
+@dataclass(frozen=True)
+class _Outputs:
+    """Where a run's output goes. One thing at most owns standard output."""
+
+    reports: tuple[tuple[Path | None, str], ...]  # (path, format); None: standard output
+    printed: str  # the format printed on standard output: text (the findings), or a report's
+    findings: str | None  # the stream of the text findings (stdout, stderr), None: not printed
+    statistics: bool
+
+
+def _plan_outputs(
+    report_paths: tuple[Path, ...], report_format: str | None, output_format: str, diff: bool, statistics: bool
+) -> _Outputs:
+    """Checked before any file is read. As ruff's --output-format without --output-file, a
+    --report-format without --report goes to standard output, as --report - does."""
+    if report_format and len(report_paths) > 1:
+        raise click.UsageError("--report-format names the format of one --report: give each report its extension")
+    if statistics and output_format not in ("text", "json"):
+        raise click.UsageError("--statistics prints text or JSON (--output-format json)")
+    reports = []
+    for path in report_paths or ((Path(STDOUT),) if report_format else ()):
+        chosen = _format_for(path, report_format)
+        if chosen is None:
+            hint = "give --report-format for standard output" if str(path) == STDOUT else "use .md, .html, .json or .sarif"
+            raise click.BadParameter(f"{hint}, or --report-format", param_hint="--report")
+        reports.append((None if str(path) == STDOUT else path, chosen))
+    owners = [f"--output-format {output_format}"] if output_format != "text" else []
+    owners += ["--diff"] * diff + ["--report -"] * sum(1 for path, _ in reports if path is None)
+    if len(owners) > 1:
+        raise click.UsageError(f"{owners[0]} and {owners[1]} both write to standard output")
+    findings = None if output_format != "text" else ("stderr" if owners else "stdout")
+    return _Outputs(tuple(reports), output_format, findings, statistics)
+
+
+def _format_for(path: Path, explicit: str | None) -> str | None:
+    if explicit:
+        return explicit
+    suffix = path.suffix.lstrip(".").lower()
+    suffix = {"markdown": "md", "htm": "html"}.get(suffix, suffix)
+    return suffix if suffix in REPORT_FORMATS else None
+
+
+def _write_outputs(outputs: _Outputs, results: list[FileResult], settings: Settings, written: bool, quiet: bool) -> None:
+    if outputs.reports or outputs.printed != "text":
         from migrator.report import data, render
 
-        report = data.build(results, settings.table, write)
-        if report_path is not None:
-            report_path.write_text(render.WRITERS[report_format](report, settings.table), encoding="utf-8")
-        if output_format == "github":
-            click.echo(render.github_annotations(report), nl=False)
-    if not quiet and output_format == "text":
-        _print_findings(results, err if diff else click.get_text_stream("stdout"), write)
-    click.echo(_summary(results, write), err=True)
-    sys.exit(_exit_code(results))
+        report = data.build(results, settings.table, written)
+        for path, chosen in outputs.reports:
+            text = render.WRITERS[chosen](report, settings.table)
+            if path is None:
+                click.echo(text, nl=False)
+            else:
+                path.write_text(text, encoding="utf-8")
+        if outputs.printed != "text" and not outputs.statistics:
+            click.echo(render.WRITERS[outputs.printed](report, settings.table), nl=False)
+    if outputs.statistics:
+        from migrator.report import statistics
+
+        rows = statistics.count(results, settings.table, written)
+        if outputs.printed == "json":
+            click.echo(statistics.as_json(rows), nl=False)
+        else:
+            click.echo(statistics.as_text(rows, written), nl=False, file=click.get_text_stream(outputs.findings or "stdout"))
+    elif outputs.findings and not quiet:
+        _print_findings(results, click.get_text_stream(outputs.findings), written, settings)
 
 
 def _print_diff(results: list[FileResult]) -> None:
@@ -187,7 +308,7 @@ def _colour(line: str) -> str:
 def _settings(rules_file: Path | None, options: dict[str, Any], eager: bool = False) -> Settings:
     """Settings from the options over pyproject.toml. A table given with --rules is
     checked at once; the shipped one (tested) is loaded only when a file needs it."""
-    from migrator.config import ConfigError, Settings, find_pyproject, read_pyproject
+    from migrator.config import ConfigError, Settings, file_settings, find_pyproject, read_pyproject
 
     rules = None
     try:
@@ -198,7 +319,8 @@ def _settings(rules_file: Path | None, options: dict[str, Any], eager: bool = Fa
                 rules = ruletable.load(rules_file.resolve() if rules_file else None)
             except ruletable.RuleTableError as exc:
                 raise ConfigError(str(exc)) from exc
-        config = read_pyproject(find_pyproject(Path.cwd()))
+        pyproject = find_pyproject(Path.cwd())
+        config = read_pyproject(pyproject)
     except ConfigError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_ERROR)
@@ -218,16 +340,26 @@ def _settings(rules_file: Path | None, options: dict[str, Any], eager: bool = Fa
         unsafe_fixes=bool(pick("unsafe-fixes", False)),
         annotate=bool(pick("annotate", False)),
         max_file_size=int(config.get("max-file-size", Settings.max_file_size)),
+        **file_settings(config, pyproject.parent if pyproject else Path.cwd(), tuple(options.get("exclude", ()))),
     )
 
 
-def _print_findings(results: list[FileResult], stream: Any, written: bool) -> None:
+def _print_findings(results: list[FileResult], stream: Any, written: bool, settings: Settings | None = None) -> None:
+    """One line per finding; on a terminal the rule id links to its docs (OSC 8), as ruff's do."""
+    linked = settings is not None and stream.isatty() and os.environ.get("TERM") != "dumb"
     for result in results:
         for finding in result.findings:
             status = finding.status.label(written)
-            click.echo(f"{result.path}:{finding.line}:{finding.column}: {finding.rule} [{status}] {finding.message}", file=stream)
+            rule = _hyperlink(finding.rule, settings) if linked else finding.rule
+            click.echo(f"{result.path}:{finding.line}:{finding.column}: {rule} [{status}] {finding.message}", file=stream)
         if result.outcome == "skipped":
             click.echo(f"{result.path}: skipped: {result.reason}", file=stream)
+
+
+def _hyperlink(rule: str, settings: Settings) -> str:
+    from migrator import docs
+
+    return f"\x1b]8;;{docs.url(settings.table, rule)}\x1b\\{rule}\x1b]8;;\x1b\\"
 
 
 def _summary(results: list[FileResult], written: bool) -> str:
@@ -235,21 +367,25 @@ def _summary(results: list[FileResult], written: bool) -> str:
     outcomes = Counter(r.outcome.value for r in results)
     changed = outcomes["changed"]
     verb = "changed" if written else "would be changed"
-    parts = [f"{len(results)} files scanned", f"{changed} {verb}"]
+    parts = [f"{_count(len(results), 'file')} scanned", f"{changed} {verb}"]
     migrated = statuses["migrated"]
     if migrated:
-        parts.append(f"{migrated} calls {'migrated' if written else 'to migrate'}")
-    for status, label in (
-        ("review", "need review"),
-        ("unsafe", "have unsafe fixes (--unsafe-fixes)"),
-        ("unmapped", "unmapped"),
-        ("possible", "possible calls left alone"),
+        parts.append(f"{_count(migrated, 'call')} {'migrated' if written else 'to migrate'}")
+    for status, one, many in (
+        ("review", "needs review", "need review"),
+        ("unsafe", "has an unsafe fix (--unsafe-fixes)", "have unsafe fixes (--unsafe-fixes)"),
+        ("unmapped", "unmapped", "unmapped"),
+        ("possible", "possible call left alone", "possible calls left alone"),
     ):
         if statuses[status]:
-            parts.append(f"{statuses[status]} {label}")
+            parts.append(f"{statuses[status]} {one if statuses[status] == 1 else many}")
     if outcomes["failed"]:
-        parts.append(f"{outcomes['failed']} files failed")
+        parts.append(f"{_count(outcomes['failed'], 'file')} failed")
     return "datamimic-migrate: " + ", ".join(parts) + "."
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" + ("" if number == 1 else "s")
 
 
 def _exit_code(results: list[FileResult]) -> int:
@@ -262,21 +398,34 @@ def _exit_code(results: list[FileResult]) -> int:
     return EXIT_CLEAN
 
 
-@main.command("verify")
+@main.command("verify", short_help="Prove the migration of scripts against a local emulator.")
 @click.argument("scripts", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--timeout", type=click.FloatRange(min=1), default=60, show_default=True, help="Seconds a run may take.")
 @click.option("--unsafe-fixes", is_flag=True, default=None, help="Verify with the unsafe fixes applied.")
 @click.option("--instance", "instances", multiple=True, metavar="URL", help="A DATAMIMIC base URL, as for migrate.")
 @click.option("--assume-datamimic", is_flag=True, default=None, help="Treat every v1-shaped call as a DATAMIMIC call.")
 @click.option("--rules", "rules_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Use another rule table file.")
-def verify_command(scripts: tuple[Path, ...], timeout: float, rules_file: Path | None, **options: Any) -> None:
+@click.option(
+    "--base",
+    metavar="REV",
+    help="Take each original from git revision REV (default: HEAD, when the script differs from it).",
+)
+@click.option("--no-base", is_flag=True, help="Take each original from the working tree, even when it differs from HEAD.")
+def verify_command(
+    scripts: tuple[Path, ...], timeout: float, rules_file: Path | None, base: str | None, no_base: bool, **options: Any
+) -> None:
     """Prove the migration of SCRIPTS by running them against a local emulator.
 
-    Each script runs against the v1 side of a fresh DATAMIMIC emulator on
-    127.0.0.1, and its migrated form (not written to disk) against the v2 side
-    of another. Each v1 request is mapped through the rule table to the v2
-    request it should have become; every v2 request that differs, and every
-    difference in what the script printed or how it ended, is a DM002 finding.
+    Each original runs against the v1 side of a fresh DATAMIMIC emulator on
+    127.0.0.1, and its migrated form against the v2 side of another. Each v1
+    request is mapped through the rule table to the v2 request it should have
+    become; every v2 request that differs, and every difference in what the
+    script printed or how it ended, is a DM002 finding.
+
+    The original is the script at git revision --base, or at HEAD when the
+    working tree's script differs from it (migrate in place, verify, commit);
+    otherwise the script itself, migrated in memory. A script that makes no
+    request proves nothing: it is reported as "nothing compared".
 
     The scripts get DATAMIMIC_URL, DATAMIMIC_TOKEN, TOKEN, PROJECT_ID and
     TASK_ID, and an HTTP proxy setting, so a literal http:// or https:// host
@@ -284,12 +433,16 @@ def verify_command(scripts: tuple[Path, ...], timeout: float, rules_file: Path |
 
     \b
     Exit status: 0  every script did the same
-                 1  a script did something else
-                 2  a script could not be read or migrated
+                 1  a script did something else, or made no request
+                 2  a script could not be read or migrated, or is not at REV
     """
     from migrator import engine, files
+    from migrator.findings import FileResult, Finding, Outcome, Status
+    from migrator.verify.base import BaseError, original
     from migrator.verify.run import verify
 
+    if base is not None and no_base:
+        raise click.UsageError("--base and --no-base exclude each other")
     settings = _settings(rules_file, options)
     results = []
     for script in scripts:
@@ -298,16 +451,27 @@ def verify_command(scripts: tuple[Path, ...], timeout: float, rules_file: Path |
         if kind not in ("shell", "python"):
             click.echo(f"{script}: skipped: verify runs shell and Python scripts", err=True)
             continue
+        try:
+            before = None if no_base else original(script, data, base)
+        except BaseError as exc:
+            results.append(FileResult(str(script), Outcome.FAILED, (Finding("DM001", Status.ERROR, 1, 1, str(exc)),), str(exc)))
+            continue
+        if before is not None:
+            click.echo(f"{script}: the original is {before.origin}", err=True)
         migrated = engine.migrate_source(str(script), data, kind, settings)
         if migrated.outcome == "failed":
             results.append(migrated)
             continue
-        results.append(verify(script, kind, data, migrated.migrated or data, settings.table, timeout, settings.instances))
+        old = before.data if before is not None else data
+        results.append(verify(script, kind, old, migrated.migrated or data, settings.table, timeout, settings.instances))
     out = click.get_text_stream("stdout")
-    _print_findings(results, out, written=False)
+    _print_findings(results, out, False, settings)
     differ = sum(1 for r in results if any(f.status == "review" for f in r.findings))
-    click.echo(f"datamimic-migrate verify: {len(results)} scripts run, {differ} behave differently.", err=True)
-    sys.exit(_exit_code(results) if any(r.outcome == "failed" for r in results) else (1 if differ else 0))
+    nothing = sum(1 for r in results if r.outcome == "skipped")
+    summary = f"datamimic-migrate verify: {_count(len(results), 'script')} run, {differ} behave differently"
+    summary += f", {nothing} compared nothing (no request was made)." if nothing else "."
+    click.echo(summary, err=True)
+    sys.exit(_exit_code(results) if any(r.outcome == "failed" for r in results) else (1 if differ or nothing else 0))
 
 
 @main.command("rules")
@@ -327,6 +491,7 @@ def list_rules(rules_file: Path | None) -> None:
 @click.option("--rules", "rules_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Use another rule table file.")
 def explain(rule_id: str, rules_file: Path | None) -> None:
     """Explain one rule: its mapping, notes and an example."""
+    from migrator import docs
     from migrator.ruletable import Rule
 
     table = _settings(rules_file, {"instances": ()}, eager=True).table
@@ -340,6 +505,7 @@ def explain(rule_id: str, rules_file: Path | None) -> None:
         click.echo(f"  {', '.join(entry.methods)} {entry.v1.text}\n  -> {entry.v2.text}\n")
         click.echo(f"Guide: {entry.guide}\n")
     click.echo(entry.note + "\n")
+    click.echo(f"Docs: {docs.url(table, entry.id)}\n")
     if isinstance(entry, Rule):
         for example in entry.examples:
             click.echo(f"{example.lang.capitalize()}, before:\n" + _indent(example.before))

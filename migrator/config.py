@@ -8,10 +8,18 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from migrator.globs import Glob, any_matches
+
 if TYPE_CHECKING:
     from migrator.ruletable import RuleTable
 
 KEYS = {"instances", "select", "ignore", "assume-datamimic", "unsafe-fixes", "annotate", "max-file-size"}
+# Which files a run reads and which rules each one gets, with the type each key must have.
+FILE_KEYS = {
+    "exclude": "a list of file patterns",  # exclude = ["legacy/", "*.generated.sh"]
+    "per-file-ignores": "a table of file pattern = [rule ids]",  # "scripts/old/*.sh" = ["DM107"]
+}
+KEYS |= set(FILE_KEYS)
 
 
 class ConfigError(Exception):
@@ -29,6 +37,8 @@ class Settings:
     unsafe_fixes: bool = False
     annotate: bool = False  # insert a TODO comment above each call that needs a person
     max_file_size: int = 2 * 1024 * 1024
+    exclude: tuple[Glob, ...] = ()  # files and folders never read
+    per_file_ignores: tuple[tuple[Glob, frozenset[str]], ...] = ()  # rules not applied to the files a pattern matches
 
     @cached_property
     def table(self) -> RuleTable:
@@ -47,6 +57,13 @@ class Settings:
             if found is not None:
                 return found
         return self.table.candidates
+
+    def excluded(self, path: str | Path) -> bool:
+        return any_matches(self.exclude, path)
+
+    def ignored_in(self, path: str | Path) -> frozenset[str]:
+        """The rules per-file-ignores leaves out of this file."""
+        return frozenset().union(*(rules for glob, rules in self.per_file_ignores if glob.matches(path)))
 
     def enabled(self, rule_id: str) -> bool:
         if self.select and not any(rule_id.startswith(s) for s in self.select):
@@ -74,4 +91,32 @@ def read_pyproject(path: Path | None) -> dict[str, Any]:
     unknown = sorted(set(section) - KEYS)
     if unknown:
         raise ConfigError(f"{path}: [tool.datamimic-migrate]: unknown key {unknown[0]!r} (known: {', '.join(sorted(KEYS))})")
+    _check_file_keys(section, path)
     return section
+
+
+def _check_file_keys(section: dict[str, Any], path: Path) -> None:
+    def strings(value: Any) -> bool:
+        return isinstance(value, list) and all(isinstance(item, str) for item in value)
+
+    exclude = section.get("exclude", [])
+    ignores = section.get("per-file-ignores", {})
+    for key, good in (
+        ("exclude", strings(exclude)),
+        ("per-file-ignores", isinstance(ignores, dict) and all(strings(rules) for rules in ignores.values())),
+    ):
+        if not good:
+            raise ConfigError(f"{path}: [tool.datamimic-migrate]: {key!r} must be {FILE_KEYS[key]}")
+
+
+def file_settings(section: dict[str, Any], root: Path, exclude: tuple[str, ...] = (), here: Path | None = None) -> dict[str, Any]:
+    """The Settings fields of the file keys: patterns of pyproject.toml are relative to its
+    folder (root), those given on the command line (exclude) to the current folder."""
+    here = here or Path.cwd()
+    return {
+        "exclude": tuple(Glob.of(p, root) for p in section.get("exclude", ())) + tuple(Glob.of(p, here) for p in exclude),
+        "per_file_ignores": tuple(
+            (Glob.of(pattern, root), frozenset(rule.upper() for rule in rules))
+            for pattern, rules in section.get("per-file-ignores", {}).items()
+        ),
+    }

@@ -8,12 +8,15 @@ applied: they are reported for review instead.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, replace
+from functools import cached_property
 
-from migrator.findings import Finding, Status
+from migrator.findings import Finding, Status, TextEdit
 
-IGNORE = re.compile(rb"datamimic-migrate:\s*ignore(?:\[(?P<ids>[A-Z0-9,\s]+)\])?")
+IGNORE = re.compile(rb"datamimic-migrate:\s*ignore(?!-file)(?:\[(?P<ids>[A-Z0-9,\s]+)\])?")
+IGNORE_FILE = re.compile(rb"datamimic-migrate:\s*ignore-file(?:\[(?P<ids>[A-Za-z0-9,\s]+)\])?")
 
 
 @dataclass(frozen=True, order=True)
@@ -39,23 +42,53 @@ class IgnoreMark:
     own_line: bool  # a comment alone on its line, which also covers the next line
 
 
+# The mark of the whole file (line 0): an ignore-file comment, and per-file-ignores.
+FILE = 0
+
+
 def ignored_lines(source: bytes) -> dict[int, IgnoreMark]:
-    """Lines (1-based) that carry an ignore comment."""
+    """Lines (1-based) that carry an ignore comment, and under FILE what an ignore-file
+    comment anywhere in the file leaves out of all of it."""
     marks: dict[int, IgnoreMark] = {}
     if b"datamimic-migrate" not in source:
         return marks
     for number, line in enumerate(source.splitlines(), start=1):
         match = IGNORE.search(line)
         if match:
-            ids = match.group("ids")
-            rules = None if ids is None else frozenset(i.strip() for i in ids.decode().split(",") if i.strip())
-            marks[number] = IgnoreMark(rules, line.lstrip().startswith(b"#"))
+            marks[number] = IgnoreMark(_ids(match), line.lstrip().startswith(b"#"))
+    for match in IGNORE_FILE.finditer(source):
+        marks = ignore_rules(marks, _ids(match))
     return marks
 
 
+def _ids(match: re.Match[bytes]) -> frozenset[str] | None:
+    ids = match.group("ids")
+    return None if ids is None else frozenset(i.strip().upper() for i in ids.decode().split(",") if i.strip())
+
+
+def ignore_rules(marks: dict[int, IgnoreMark], rules: frozenset[str] | None) -> dict[int, IgnoreMark]:
+    """``marks`` with ``rules`` (None: every rule) left out of the whole file too."""
+    if rules is not None and not rules:
+        return marks
+    whole = marks.get(FILE)
+    if whole is not None and (whole.rules is None or rules is None):
+        rules = None
+    elif whole is not None:
+        rules = whole.rules | rules
+    return {**marks, FILE: IgnoreMark(rules, False)}
+
+
+def ignores_file(source: bytes) -> bool:
+    """Whether an ignore-file comment leaves every rule out of the file."""
+    return b"ignore-file" in source and ignored_lines(source).get(FILE, IgnoreMark(frozenset(), False)).rules is None
+
+
 def is_ignored(finding: Finding, marks: dict[int, IgnoreMark]) -> bool:
-    """Whether a line of the call, or a comment line right before it, ignores this rule."""
-    for number in range(finding.line - 1, max(finding.line, finding.end_line) + 1):
+    """Whether the file, a line of the call, or a comment line right before it, ignores this rule."""
+    whole = marks.get(FILE)
+    if whole is not None and (whole.rules is None or finding.rule in whole.rules):
+        return True
+    for number in range(max(1, finding.line - 1), max(finding.line, finding.end_line) + 1):
         mark = marks.get(number)
         if mark is None or (number == finding.line - 1 and not mark.own_line):
             continue
@@ -92,6 +125,31 @@ def snippet(source: bytes, fix: Fix, path: str = "") -> tuple[str, str]:
     ]
     region = source[start:end]
     return region.decode("utf-8", "replace"), apply(region, inside).decode("utf-8", "replace")
+
+
+class _Positions:
+    """Line and column of byte offsets of one source, for the fixes a report shows."""
+
+    def __init__(self, source: bytes) -> None:
+        self.source = source
+
+    @cached_property
+    def starts(self) -> list[int]:
+        return [0, *(m.end() for m in re.finditer(rb"\n", self.source))]
+
+    def point(self, offset: int) -> tuple[int, int]:
+        line = bisect.bisect_right(self.starts, offset)
+        start = self.starts[line - 1]
+        return line, len(self.source[start:offset].decode("utf-8", "surrogateescape")) + 1
+
+    def text_edits(self, fix: Fix, home: str, path: str) -> list[TextEdit]:
+        """The edits of ``fix`` in this source, the file ``path`` (``home``: the file of the call)."""
+        out = []
+        for edit in sorted(e for e in fix.edits if (e.path or home) == path):
+            (line, column), (end_line, end_column) = self.point(edit.start), self.point(edit.end)
+            text = edit.text.decode("utf-8", "surrogateescape")
+            out.append(TextEdit(line, column, end_line, end_column, text, "" if path == home else path))
+        return out
 
 
 def _conflicts(edits: list[ByteEdit]) -> set[ByteEdit]:
@@ -183,6 +241,12 @@ def resolve_fixes(
 
     chosen: list[tuple[str, Fix]] = []
     findings: dict[str, list[Finding]] = {path: [] for path in sources}
+    positions = {path: _Positions(source) for path, source in sources.items()}
+
+    def positions_of(fix: Fix, home: str) -> tuple[TextEdit, ...]:
+        paths = sorted({edit.path or home for edit in fix.edits} & set(positions))
+        return tuple(edit for path in paths for edit in positions[path].text_edits(fix, home, path))
+
     for i, (home, fix) in enumerate(fixes):
         before, after = snippet(sources[home], fix, home)
         reason = why_not.get(i)
@@ -190,7 +254,8 @@ def resolve_fixes(
             continue
         if reason == UNSAFE:
             message = f"{fix.finding.message} (unsafe fix, applied with --unsafe-fixes: {fix.unsafe_reason})"
-            findings[home].append(replace(fix.finding, status=Status.UNSAFE, message=message, before=before, after=after))
+            unsafe = replace(fix.finding, status=Status.UNSAFE, message=message, before=before, after=after, fix=positions_of(fix, home))
+            findings[home].append(unsafe)
         elif reason is not None:
             message = f"{fix.finding.message}; not rewritten: {reason}, migrate it by hand"
             findings[home].append(replace(fix.finding, status=Status.REVIEW, message=message, before=before))
@@ -204,7 +269,8 @@ def resolve_fixes(
             findings[home].append(replace(fix.finding, status=Status.REVIEW, message=message, before=before))
         else:
             chosen.append((home, fix))
-            findings[home].append(replace(fix.finding, status=Status.MIGRATED, before=before, after=after))
+            migrated = replace(fix.finding, status=Status.MIGRATED, before=before, after=after, fix=positions_of(fix, home))
+            findings[home].append(migrated)
     return chosen, findings
 
 

@@ -18,19 +18,22 @@ from migrator import files, gate
 from migrator.hosts import KINDS as HOSTS
 from migrator.config import Settings
 from migrator.edits import (
+    FILE,
     ByteEdit,
     Fix,
     annotations,
     apply,
+    ignore_rules,
     ignored_lines,
+    ignores_file,
     is_ignored,
     resolve_fixes,
 )
 from migrator.findings import FileResult, Finding, Outcome, Status
 
 BOM = b"\xef\xbb\xbf"
-# Kinds where a "# TODO" line would not be a comment (a notebook's lines are JSON).
-UNCOMMENTABLE = {"notebook"}
+# Kinds where a "# TODO" line would not be a comment (a notebook's lines are JSON), or that are never written.
+UNCOMMENTABLE = {"notebook", "elsewhere"}
 # Below this many candidate files, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 16
 
@@ -49,10 +52,16 @@ def _front_end(kind: str) -> Callable:
         from migrator.python.migrate import migrate
 
         return migrate
+    if kind == "elsewhere":
+        from migrator.elsewhere import scan
+
+        return scan
     raise ValueError(f"no front end for {kind}")
 
 
 def _parse_errors(kind: str) -> tuple[type[Exception], ...]:
+    if kind == "elsewhere":  # read line by line: nothing to parse
+        return ()
     if kind == "python":
         from migrator.python.tree import ParseError as PythonParseError
 
@@ -69,6 +78,8 @@ def _parse_errors(kind: str) -> tuple[type[Exception], ...]:
 def migrate_source(path: str, data: bytes, kind: str, settings: Settings) -> FileResult:
     """Migrate the bytes of one file of the given kind."""
     if not is_candidate(data, settings):
+        return FileResult(path, Outcome.UNCHANGED)
+    if kind != "python" and ignores_file(data):  # read for nothing: the file is not the migration's
         return FileResult(path, Outcome.UNCHANGED)
     if kind == "python":
         return migrate_python({path: data}, settings)[path]
@@ -129,9 +140,16 @@ def _finish(
     touches it falls, with the fixes that share a change with it anywhere."""
     boms = {path: BOM if data.startswith(BOM) else b"" for path, data in files.items()}
     bodies = {path: data[len(boms[path]) :] for path, data in files.items()}
-    marks = {path: ignored_lines(body) for path, body in bodies.items()}
+    # Line ignores, the ignore-file comment, and the rules per-file-ignores leaves out of each file.
+    marks = {path: ignore_rules(ignored_lines(body), settings.ignored_in(path)) for path, body in bodies.items()}
     kept = {path: [f for f in found if not is_ignored(f, marks[path])] for path, found in findings.items()}
-    refused: dict[int, str] = {}
+    # A fix that would also edit a file the ignore-file comment closes falls (its own file's comment is an ignore).
+    closed = {path for path, found in marks.items() if FILE in found and found[FILE].rules is None}
+    refused: dict[int, str] = {
+        i: f"{path} has an ignore-file comment"
+        for i, (home, fix) in enumerate(fixes)
+        for path in sorted({edit.path or home for edit in fix.edits} & closed - {home})[:1]
+    }
     broken: dict[str, FileResult] = {}
     while True:
         chosen, fixed = resolve_fixes(bodies, fixes, settings.unsafe_fixes, marks, refused)

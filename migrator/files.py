@@ -15,6 +15,8 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from migrator import elsewhere
+
 SHELL_SUFFIXES = {".sh", ".bash", ".zsh", ".ksh"}
 SHELL_INTERPRETERS = {"sh", "bash", "zsh", "ksh", "dash", "ash"}
 PYTHON_SUFFIXES = {".py", ".pyw"}
@@ -54,6 +56,8 @@ def kind_of(path: Path, head: bytes) -> str | None:
         or name in ("action.yml", "action.yaml")
     ):
         return "ci"
+    if elsewhere.reported_only(path):
+        return elsewhere.KIND
     program = interpreter(head) or ""
     if program in SHELL_INTERPRETERS:
         return "shell"

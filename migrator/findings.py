@@ -29,6 +29,19 @@ class Status(StrEnum):
 
 
 @dataclass(frozen=True)
+class TextEdit:
+    """One replacement of a fix, where an editor or a SARIF viewer finds it: 1-based lines,
+    columns in characters, the end exclusive."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    text: str
+    path: str = ""  # another file of the run the fix edits too ("": the finding's own)
+
+
+@dataclass(frozen=True)
 class Finding:
     rule: str
     status: Status
@@ -38,6 +51,7 @@ class Finding:
     before: str = ""
     after: str = ""
     end_line: int = 0  # last line of the call, for ignore comments; 0 = same as line
+    fix: tuple[TextEdit, ...] = ()  # the replacements of a migrated (or unsafe) call
 
 
 class Outcome(StrEnum):

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 from pathlib import Path
 
@@ -12,7 +13,22 @@ from migrator.findings import FileResult
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
-SHARED = ROOT.parent / "shared"
+DATA = ROOT / "tests" / "data"
+# The team's shared folder (other people's corpora, the guide's text): never needed, used when
+# present. $DATAMIMIC_MIGRATE_SHARED, or a "shared" folder beside the checkout or its parent.
+SHARED_CANDIDATES = [
+    *([Path(os.environ["DATAMIMIC_MIGRATE_SHARED"])] if os.environ.get("DATAMIMIC_MIGRATE_SHARED") else []),
+    ROOT.parent / "shared",
+    ROOT.parent.parent / "shared",
+]
+
+
+def shared(relative: str) -> Path:
+    """A path inside the shared folder; the test skips, naming what is missing, when it is not there."""
+    for folder in SHARED_CANDIDATES:
+        if (folder / relative).exists():
+            return folder / relative
+    pytest.skip(f"needs shared/{relative} beside the checkout (or $DATAMIMIC_MIGRATE_SHARED); not found")
 
 
 @pytest.fixture(scope="session")

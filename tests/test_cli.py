@@ -26,7 +26,7 @@ def test_rewrites_in_place_then_nothing_is_left(tmp_path):
     assert first.returncode == 1, first.stderr
     assert (tmp_path / "a.sh").read_text() == V2
     assert "a.sh:1:1: DM112 [migrated]" in first.stdout
-    assert "1 files scanned, 1 changed, 1 calls migrated" in first.stderr
+    assert "1 file scanned, 1 changed, 1 call migrated." in first.stderr
     second = cli(".", cwd=tmp_path)
     assert second.returncode == 0
     assert second.stdout == ""
@@ -162,3 +162,121 @@ def test_migrating_all_samples_twice_changes_nothing_the_second_time(tmp_path):
     second = cli("--jobs", "2", "--check", ".", cwd=work)
     assert ", 0 would be changed" in second.stderr, second.stderr
     assert "[fixable]" not in second.stdout
+
+
+def _project_version() -> str:
+    import tomllib
+
+    return tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
+
+
+@pytest.mark.parametrize("flag", ["-V", "--version"])
+def test_version(flag, tmp_path):
+    result = cli(flag, cwd=tmp_path)
+    assert result.returncode == 0
+    assert result.stdout == f"datamimic-migrate {_project_version()}\n"
+
+
+def test_the_readme_names_the_release_the_tag_scheme_gives():
+    """A release is the tag v<version of pyproject.toml>: pre-commit's rev: and the Action's @ name it."""
+    import re
+
+    readme = (ROOT / "README.md").read_text()
+    tags = set(re.findall(r"rev: (v\S+)|datamimic-migrate@(v[\w.]+)", readme))
+    assert {a or b for a, b in tags} == {f"v{_project_version()}"}
+
+
+def test_the_top_level_help_shows_the_options_a_user_types(tmp_path):
+    """`datamimic-migrate --check .` runs migrate: its options are the program's."""
+    help_text = cli("--help", cwd=tmp_path).stdout
+    for option in ("--check", "--diff", "--report", "--output-format", "--instance", "--version"):
+        assert f"  {option}" in help_text or f", {option}" in help_text, option
+    assert "migrate  " not in help_text.split("Commands:")[1]
+
+
+@pytest.mark.parametrize(("typed", "meant"), [("expalin", "explain"), ("rule", "rules"), ("verfy", "verify")])
+def test_a_mistyped_command_gets_a_suggestion(typed, meant, tmp_path):
+    result = cli(typed, "DM101", cwd=tmp_path)
+    assert result.returncode == 2
+    assert f"Error: {typed!r} is neither a command nor a path. Did you mean {meant!r}?" in result.stderr
+
+
+def test_a_folder_named_like_a_mistyped_command_is_a_path(tmp_path):
+    (tmp_path / "rule").mkdir()
+    (tmp_path / "rule" / "a.sh").write_text(V1)
+    result = cli("--check", "rule", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "rule/a.sh:1:1: DM112 [fixable]" in result.stdout
+
+
+def test_counts_agree_with_their_nouns(tmp_path):
+    (tmp_path / "a.sh").write_text(V1 + "curl -s https://ci.example.com/api/v1/job/files\n")
+    assert "1 file scanned, 1 would be changed, 1 call to migrate, 1 possible call left alone." in cli("--check", ".", cwd=tmp_path).stderr
+    (tmp_path / "b.sh").write_text(V1 + V1)
+    assert "2 files scanned, 2 would be changed, 3 calls to migrate" in cli("--check", ".", cwd=tmp_path).stderr
+
+
+STATISTICS_INPUT = (
+    "curl -s https://acme.datamimic.io/api/v1/p/task/t | jq .task_count\n"
+    'curl -s "https://acme.datamimic.io/api/v1/$P/info"\n'
+    "curl https://ci.example.com/api/v1/job/files\n"
+)
+
+
+def test_statistics_count_each_status_per_rule(tmp_path):
+    (tmp_path / "a.sh").write_text(STATISTICS_INPUT)
+    result = cli("--check", "--statistics", ".", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stdout == (
+        "rule   name            fixable    unsafe    review  unmapped  possible     error\n"
+        "DM000  possible-call         0         0         0         0         1         0\n"
+        "DM107  task-metadata         0         0         2         0         0         0\n"
+        "DM112  project-info          1         0         0         0         0         0\n"
+        "total                        1         0         2         0         1         0\n"
+    )
+
+
+def test_statistics_as_json_say_migrated_once_written(tmp_path):
+    import json
+
+    (tmp_path / "a.sh").write_text(STATISTICS_INPUT)
+    rows = json.loads(cli("--statistics", "--output-format", "json", ".", cwd=tmp_path).stdout)
+    assert rows[2] == {"rule": "DM112", "name": "project-info", "migrated": 1, "unsafe": 0, "review": 0,
+                       "unmapped": 0, "possible": 0, "error": 0, "total": 1}
+
+
+def test_exit_zero_when_calls_are_left_but_not_on_errors(tmp_path):
+    (tmp_path / "a.sh").write_text(STATISTICS_INPUT)
+    assert cli("--check", "--exit-zero", ".", cwd=tmp_path).returncode == 0
+    (tmp_path / "bad.sh").write_text(V1 + "if then (\n")
+    assert cli("--check", "--exit-zero", ".", cwd=tmp_path).returncode == 2
+
+
+def test_rule_ids_link_to_their_docs_on_a_terminal(tmp_path):
+    """OSC 8 hyperlinks, as ruff prints them: a terminal shows the id, a click opens its section."""
+    import pty
+
+    from migrator import docs
+
+    (tmp_path / "a.sh").write_text(V1)
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "TERM": "xterm"}
+    leader, follower = pty.openpty()
+    process = subprocess.Popen([sys.executable, "-m", "migrator", "--check", "a.sh"], cwd=tmp_path, env=env,
+                               stdout=follower, stderr=subprocess.DEVNULL)
+    os.close(follower)
+    output = b""
+    while chunk := _read(leader):
+        output += chunk
+    process.wait()
+    os.close(leader)
+    link = docs.url_for("DM112", "project-info")
+    assert f"a.sh:1:1: \x1b]8;;{link}\x1b\\DM112\x1b]8;;\x1b\\ [fixable]".encode() in output
+    piped = cli("--check", "a.sh", cwd=tmp_path).stdout
+    assert piped.startswith("a.sh:1:1: DM112 [fixable]")
+
+
+def _read(fd: int) -> bytes:
+    try:
+        return os.read(fd, 4096)
+    except OSError:
+        return b""

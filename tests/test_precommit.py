@@ -29,7 +29,9 @@ def project(tmp_path_factory) -> tuple[Path, str]:
     return copy, git("rev-parse", "HEAD", cwd=copy).stdout.strip()
 
 
-def test_hook_rewrites_and_fails_the_commit_then_passes(project, tmp_path):
+@pytest.fixture
+def work(project, tmp_path) -> tuple[Path, dict[str, str]]:
+    """A repository whose commits run the hook, and the environment to commit in."""
     repo_path, revision = project
     work = tmp_path / "work"
     work.mkdir()
@@ -41,6 +43,11 @@ def test_hook_rewrites_and_fails_the_commit_then_passes(project, tmp_path):
     )
     install = subprocess.run([sys.executable, "-m", "pre_commit", "install"], cwd=work, env=env, capture_output=True, text=True)
     assert install.returncode == 0, install.stderr
+    return work, env
+
+
+def test_hook_rewrites_and_fails_the_commit_then_passes(work):
+    work, env = work
     (work / "deploy.sh").write_text("#!/bin/sh\n" + V1)
     git("add", "-A", cwd=work)
 
@@ -52,3 +59,28 @@ def test_hook_rewrites_and_fails_the_commit_then_passes(project, tmp_path):
     git("add", "-A", cwd=work)
     second = subprocess.run(["git", "commit", "-qm", "v2 call"], cwd=work, env=env, capture_output=True, text=True)
     assert second.returncode == 0, second.stdout + second.stderr
+
+
+def test_one_hook_run_sees_the_whole_commit_and_prints_one_summary(work):
+    """require_serial: pre-commit would otherwise split the files over one process per core."""
+    work, env = work
+    for number in range(8):
+        (work / f"deploy{number}.sh").write_text("#!/bin/sh\n" + V1)
+    git("add", "-A", cwd=work)
+    commit = subprocess.run(["git", "commit", "-qm", "v1 calls"], cwd=work, env=env, capture_output=True, text=True)
+    output = commit.stdout + commit.stderr
+    assert commit.returncode != 0
+    summaries = [line for line in output.splitlines() if line.startswith("datamimic-migrate:")]
+    # The eight scripts and .pre-commit-config.yaml (YAML is read for v1 URLs too).
+    assert summaries == ["datamimic-migrate: 9 files scanned, 8 changed, 8 calls migrated."], output
+
+
+def test_the_hook_sees_files_the_migrator_reports_but_does_not_rewrite(work):
+    """.env and .http files have no common pre-commit type: the hook takes every text file."""
+    work, env = work
+    (work / ".env.example").write_text("DATAMIMIC_FILES=https://acme.datamimic.io/api/v1/demo/files\n")
+    (work / "notes.txt").write_text("nothing to see\n")
+    git("add", "-A", cwd=work)
+    commit = subprocess.run(["git", "commit", "-qm", "env"], cwd=work, env=env, capture_output=True, text=True)
+    assert commit.returncode != 0
+    assert ".env.example:1:17: DM004 [review]" in commit.stdout + commit.stderr

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, shared
 
 from migrator import ruletable
 
@@ -21,7 +21,7 @@ def test_every_rule_has_docs_and_examples(table):
 
 
 def test_every_guide_mapping_is_in_the_table(table):
-    guide = (ROOT.parent / "shared" / "spec" / "external-api-v1-to-v2-migration-guide.txt").read_text()
+    guide = shared("spec/external-api-v1-to-v2-migration-guide.txt").read_text()
     # "URL structure: /{project_id}/files -> ..." and "Changed from /api/v1/{project_id}/info to ..."
     found = re.findall(r"URL structure: (/\S+) \S+ /projects|Changed from /api/v1(/\S+) to", guide, re.IGNORECASE)
     v1_paths_in_guide = {a or b for a, b in found}

@@ -99,7 +99,8 @@ def _report_text(path: Path) -> str:
 
         walk(json.loads(text))
         return "\n".join(strings)
-    return html.unescape(text) if path.suffix == ".html" else text
+    # The page as it reads: its code is coloured word by word, in tags a secret would run across.
+    return html.unescape(re.sub(r"<[^>]+>", "", text)) if path.suffix == ".html" else text
 
 
 @pytest.mark.parametrize("name", ["r.md", "r.html", "r.json", "r.sarif"])

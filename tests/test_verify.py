@@ -286,3 +286,82 @@ def test_without_a_sandbox_the_run_says_what_that_means(table, tmp_path):
     result = verify(tmp_path / "s.sh", "shell", CALL.encode(), CALL.encode(), table, timeout=30, sandbox=sandboxes.NONE)
     notes = [f.message for f in result.findings if f.status.value == "possible"]
     assert any(note.startswith("verify found no sandbox here") and "with your network and your files" in note for note in notes)
+
+
+def test_a_script_that_makes_no_request_compares_nothing_and_is_not_a_success(tmp_path):
+    script = tmp_path / "hello.sh"
+    script.write_text('echo "hello from $PROJECT_ID"\n')
+    result = cli("verify", str(script))
+    assert result.returncode == 1
+    assert f"{script}: skipped: nothing compared: the script made no request to the emulator, so nothing is proven\n" in result.stdout
+    assert "1 script run, 0 behave differently, 1 compared nothing (no request was made)." in result.stderr
+
+
+AIOHTTP_TOOL = ROOT / "tests" / "data" / "verify" / "aiohttp_tool.py"
+
+
+def test_a_real_aiohttp_script_is_verified(table):
+    """aiohttp's requests reach the emulator (verify's sitecustomize), and a wrong migration of them is caught."""
+    pytest.importorskip("aiohttp", reason="needs aiohttp (pip install -e '.[test]')")
+    original = AIOHTTP_TOOL.read_bytes()
+    assert cli("verify", str(AIOHTTP_TOOL.relative_to(ROOT))).returncode == 0
+    right = original.replace(b"/api/v1/{PROJECT}/task/{TASK}/log", b"/api/v2/projects/{PROJECT}/tasks/{TASK}/logs?encode=false")
+    right = right.replace(b"/api/v1/{PROJECT}/files/", b"/api/v2/projects/{PROJECT}/files/")
+    result = verify(AIOHTTP_TOOL, "python", original, right, table, timeout=60)
+    assert result.outcome.value == "unchanged" and findings(result) == ()  # three requests compared, all alike
+    wrong = right.replace(b"?encode=false", b"")
+    messages = [f.message for f in verify(AIOHTTP_TOOL, "python", original, wrong, table, timeout=60).findings]
+    assert any("expected GET" in m and "encode=false" in m for m in messages)
+
+
+def git(*args: str, cwd) -> str:
+    identity = ["-c", "user.name=t", "-c", "user.email=t@t"]
+    return subprocess.run(["git", *identity, *args], cwd=cwd, capture_output=True, text=True, check=True).stdout
+
+
+@pytest.fixture
+def migrated_in_place(tmp_path):
+    """A repository whose v1 script was committed, then migrated in place and not yet committed."""
+    git("init", "-q", cwd=tmp_path)
+    (tmp_path / "s.sh").write_text(SCRIPT)
+    git("add", "-A", cwd=tmp_path)
+    git("commit", "-qm", "v1", cwd=tmp_path)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    subprocess.run([sys.executable, "-m", "migrator", "s.sh"], cwd=tmp_path, env=env, capture_output=True)
+    assert "api/v2" in (tmp_path / "s.sh").read_text()
+    return tmp_path
+
+
+def verify_in(folder, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run([sys.executable, "-m", "migrator", "verify", *args], cwd=folder, env=env, capture_output=True, text=True)
+
+
+def test_after_an_in_place_migration_the_original_comes_from_head(migrated_in_place):
+    result = verify_in(migrated_in_place, "s.sh")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "s.sh: the original is HEAD:s.sh" in result.stderr
+    assert "1 script run, 0 behave differently." in result.stderr
+
+
+def test_a_hand_edit_after_the_migration_is_caught_against_head(migrated_in_place):
+    script = migrated_in_place / "s.sh"
+    script.write_text(script.read_text().replace("?encode=false", ""))  # the v2 default is encode=true
+    result = verify_in(migrated_in_place, "s.sh")
+    assert result.returncode == 1
+    assert "DM002 [review] request 1: expected GET" in result.stdout
+
+
+def test_base_names_the_revision_and_no_base_the_working_tree(migrated_in_place):
+    git("commit", "-qam", "v2", cwd=migrated_in_place)
+    assert "the original is HEAD~1:s.sh" in verify_in(migrated_in_place, "--base", "HEAD~1", "s.sh").stderr
+    clean = verify_in(migrated_in_place, "s.sh")  # the working tree is HEAD: the script is its own original
+    assert "the original is" not in clean.stderr
+    assert "the original is" not in verify_in(migrated_in_place, "--no-base", "s.sh").stderr
+
+
+def test_a_script_not_at_the_revision_is_an_error(migrated_in_place):
+    (migrated_in_place / "new.sh").write_text(SCRIPT)
+    result = verify_in(migrated_in_place, "--base", "HEAD", "new.sh")
+    assert result.returncode == 2
+    assert "new.sh:1:1: DM001 [error] new.sh is not in git at HEAD" in result.stdout

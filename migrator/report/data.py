@@ -11,7 +11,8 @@ from collections import Counter
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 
-from migrator.findings import FileResult, Outcome, Status
+from migrator import docs
+from migrator.findings import FileResult, Outcome, Status, TextEdit
 from migrator.report.diff import unified_diff
 from migrator.report.secrets import Masker
 from migrator.ruletable import Rule, RuleTable
@@ -36,6 +37,7 @@ class ReportFinding:
     message: str
     before: str
     after: str
+    fix: tuple[TextEdit, ...] = ()  # empty when there is none, or when masking would change it
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,7 @@ class RuleDoc:
     guide: str
     before: str
     after: str
+    url: str  # its section of docs/rules.md
 
 
 @dataclass(frozen=True)
@@ -95,6 +98,7 @@ def build(results: list[FileResult], table: RuleTable, written: bool) -> Report:
                 mask(f.message),
                 mask(f.before),
                 mask(f.after),
+                _masked_fix(f.fix, mask),
             )
             for f in result.findings
         )
@@ -115,13 +119,19 @@ def build(results: list[FileResult], table: RuleTable, written: bool) -> Report:
     return Report(SCHEMA_VERSION, tool_version(), written, summary, dict(sorted(per_rule.items())), tuple(files), rules)
 
 
+def _masked_fix(fix: tuple[TextEdit, ...], mask: Masker) -> tuple[TextEdit, ...]:
+    """A fix is shown only whole: a replacement with a secret masked would write the mask."""
+    return fix if all(mask(edit.text) == edit.text for edit in fix) else ()
+
+
 def _rule_doc(table: RuleTable, rule_id: str) -> RuleDoc:
     entry = table.get(rule_id)
+    url = docs.url(table, rule_id)
     if isinstance(entry, Rule):
         example = entry.examples[0]
         mapping = f"{', '.join(entry.methods)} {entry.v1.text} -> {entry.v2.text}"
-        return RuleDoc(entry.id, entry.name, entry.title, entry.note, mapping, entry.guide, example.before, example.after)
-    return RuleDoc(entry.id, entry.name, entry.title, entry.note, "", "", "", "")
+        return RuleDoc(entry.id, entry.name, entry.title, entry.note, mapping, entry.guide, example.before, example.after, url)
+    return RuleDoc(entry.id, entry.name, entry.title, entry.note, "", "", "", "", url)
 
 
 def all_rule_docs(table: RuleTable) -> tuple[RuleDoc, ...]:

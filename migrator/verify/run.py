@@ -454,7 +454,9 @@ def verify(
         )
         findings += (Finding("DM002", Status.POSSIBLE, 1, 1, note),)
     if not before.requests and not problems:
-        findings = (Finding("DM002", Status.POSSIBLE, 1, 1, "the script made no request to the emulator: nothing was compared"),)
+        # Two runs that send nothing agree, and prove nothing: not a success.
+        reason = "nothing compared: the script made no request to the emulator, so nothing is proven"
+        return FileResult(str(path), Outcome.SKIPPED, _notes(before, after), reason=reason)
     return FileResult(str(path), Outcome.UNCHANGED, findings + _notes(before, after))
 
 

@@ -1,0 +1,2 @@
+curl -s -X POST "https://api.example.com/v1/import?dry_run=true&source=s3%3A%2F%2Fbucket%2Fkey" -H "Authorization: Bearer $T" -H "Content-Type: application/json" -H "Idempotency-Key: $(uuidgen)" --data "{\"items\": [$(for i in 1 2 3; do printf '{\"id\": %d},' "$i"; done | sed 's/,$//')]}" --retry 3 --retry-all-errors -w '%{http_code}' -o /dev/null | grep -q 2.. && echo imported
+[ "$(curl -s https://api.example.com/v1/version | jq -r .version)" = "$(git describe --tags)" ] || { echo mismatch >&2; exit 1; }
