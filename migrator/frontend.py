@@ -192,15 +192,16 @@ def shared_variable_message(rule: Rule, variable: str, where: str) -> str:
     )
 
 def unfollowed(source: bytes, settings: Settings, followed: Sequence[tuple[int, int]]) -> list[int]:
-    """Where the source holds the v1 base outside every URL the front end followed (byte offsets)."""
-    base = settings.table.v1_base.encode()
-    out = []
-    start = source.find(base)
-    while start != -1:
-        if not any(a <= start < b for a, b in followed):
-            out.append(start)
-        start = source.find(base, start + 1)
-    return out
+    """Where the source holds a v1 candidate string (``api/v1``, with or without its leading
+    "/": a join may add it) outside every URL the front end followed (byte offsets)."""
+    out = set()
+    for candidate in settings.candidates:
+        start = source.find(candidate)
+        while start != -1:
+            if not any(a <= start < b for a, b in followed):
+                out.add(start - 1 if source[start - 1 : start] == b"/" else start)
+            start = source.find(candidate, start + 1)
+    return sorted(out)
 
 
 def unfollowed_finding(settings: Settings, position: Position, datamimic: bool, where: str) -> Finding | None:
