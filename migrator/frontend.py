@@ -172,6 +172,8 @@ def base_strip(url_edits: list[Edit], match: UrlMatch, variable: str, settings: 
     if not inside or any(e.via[-1].name.split(".")[-1] != variable or any(v.kind != "call" for v in e.via[:-1]) for e in inside):
         return None
     anchor = inside[0].via[-1]
+    if anchor.kind != "variable":
+        return None  # a call's or a client's text has no beside to write the strip in
     prefix = inside[0].via[:-1]
     flat = match.flat
     spans = [k for k, (piece_index, _) in enumerate(flat.where) if anchor in flat.pieces[piece_index].via]

@@ -23,8 +23,9 @@ class Via:
     """A variable a value came through, and the expansion that brought it (``${BASE}``).
 
     ``kind`` says what the expansion is: a ``variable`` (its value is shared by its uses), a
-    ``call`` of a function read through (its text is shared by its calls; nothing can be
-    written beside a call), or an ``argument``: the expansion of a function's parameter
+    ``call`` of a function read through, or the client a request is made on (its text, a
+    builder's body or a client's base_url, is shared by its calls; nothing can be written
+    beside a call), or an ``argument``: the expansion of a function's parameter
     (``{path}`` in ``f"{BASE}{path}"``) filled by the text a call passes, which stays that
     call's own. ``within`` is, for an argument, the chain of expansions the parameter's use
     itself sits in (the function's), where text written beside it belongs.

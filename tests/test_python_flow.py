@@ -277,3 +277,47 @@ def test_a_builder_two_calls_would_change_differently_stays(settings):
     )
     new = assert_one_plan(source, settings)
     assert 'return f"{BASE}/task/{tid}"' in new
+
+
+CLIENT_PASSED_TO_HELPERS = '''import httpx
+
+
+def push_one(client, name):
+    client.put("/p1/files", files={"file": (name, b"a,b\\n")}).raise_for_status()
+
+
+def status(client, task_id):
+    return client.get(f"/p1/task/{task_id}").json()["result"][0]["status"]
+%s
+
+def main():
+    with httpx.Client(base_url="https://acme.datamimic.io/api/v1", headers={"Authorization": "Bearer t"}) as client:
+        for name in ["a.csv", "b.csv"]:
+            push_one(client, name)
+        print(status(client, "t1"))%s
+
+
+main()
+'''
+
+
+def test_a_client_passed_to_helpers_moves_with_its_requests(settings, tmp_path):
+    """The helpers' paths and the client's base_url change together: proven on a v2-only server."""
+    from migrator.verify.run import verify
+
+    source = CLIENT_PASSED_TO_HELPERS % ("", "")
+    new = migrated(source, settings, "python")
+    assert 'base_url="https://acme.datamimic.io/api/v2"' in new
+    result = verify(tmp_path / "p.py", "python", source.encode(), new.encode(), settings.table, timeout=30)
+    assert [f.message for f in result.findings if f.status is Status.REVIEW] == []
+
+
+def test_a_client_one_helper_keeps_on_v1_keeps_its_base(settings):
+    """A helper makes an unmapped request on the same client: the base stays, and so must
+    every path on it; each says why."""
+    unmapped = '\n\ndef read(client, name):\n    return client.get(f"/p1/file/read/{name}").text\n'
+    source = CLIENT_PASSED_TO_HELPERS % (unmapped, '\n        print(read(client, "a.csv"))')
+    result = run_python(source, settings)
+    assert result.outcome.value == "unchanged"
+    assert ("DM100", "unmapped") in statuses(result)
+    assert ("DM103", "review") in statuses(result) and ("DM107", "review") in statuses(result)

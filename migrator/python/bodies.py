@@ -2,6 +2,9 @@
 (keys renamed, dropped, or moved into the path), the form fields of an upload, and the
 file name an update sends.
 
+A body is read as teams write it: a dict literal in the call, a name holding one (set over
+several statements with ``payload["k"] = v``), ``dict(k=v)``, ``{**defaults, ...}``.
+
 Guide: "Create File", "Update File", "Rename File", "Get Task Logs", "Schedule Advanced
 Generation" (each section's "Input Changes").
 """
@@ -9,6 +12,7 @@ Generation" (each section's "Input Changes").
 from __future__ import annotations
 
 import posixpath
+from dataclasses import dataclass, field
 
 import libcst as cst
 
@@ -21,6 +25,32 @@ from migrator.python.values import Values
 from migrator.urls import Content, Hole, Literal, collapse, percent_encode
 
 
+SPREAD = "the body may hold keys the migrator cannot see (a ** spread or a dict passed on)"
+
+
+@dataclass
+class Entry:
+    """One key of a body and where it is written."""
+
+    key: str
+    key_node: cst.CSTNode  # the key's string, or the keyword's name in dict(k=v)
+    value: cst.BaseExpression
+    index: int | None = None  # its place among the literal's items, or None when set by a statement
+    statement: tuple[int, int] | None = None  # the line that sets it, outside the literal
+
+
+@dataclass
+class Mapping:
+    """A body's keys as far as the code shows them."""
+
+    entries: dict[str, Entry] = field(default_factory=dict)
+    open: bool = False  # a **spread or a positional dict() argument may hold more keys
+    literal: cst.Dict | None = None  # where keys are added
+    container: cst.CSTNode | None = None  # the dict literal or dict(...) call the entries are in
+    items: list[cst.CSTNode] = field(default_factory=list)  # its elements or arguments, in order
+    scope: Scope | None = None
+
+
 class Requests:
     def __init__(self, tree: Project, values: Values) -> None:
         self.tree = tree
@@ -30,27 +60,146 @@ class Requests:
         argument = work.call.keywords.get(name)
         return argument.value if argument is not None else None
 
-    def dict_keyword(self, work: Rewrite, name: str) -> cst.Dict | None:
+    # ---------------------------------------------------------------- bodies as written
+
+    def mapping(self, work: Rewrite, name: str) -> Mapping | None:
+        """The keyword's body: None when the call has no such keyword; CannotRewrite when it
+        cannot be read (computed at run time)."""
         value = self.keyword(work, name)
         if value is None:
             return None
-        if not isinstance(value, cst.Dict) or any(static(e.key) is None for e in value.elements if isinstance(e, cst.DictElement)):
-            raise CannotRewrite(f"{name}= is not a dict literal with string keys")
-        return value
+        scope = self.scope_of_arguments(work)
+        holder: cst.Name | None = None
+        if isinstance(value, cst.Name):
+            origin = self.values.origin(value, scope)
+            if origin is None:
+                raise CannotRewrite(f"{name}={value.value} is built where the migrator cannot see its keys")
+            holder = value
+            value, scope, _ = origin  # type: ignore[assignment]
+        found = self._literal(value, scope)
+        if found is None:
+            raise CannotRewrite(f"{name}= is built at run time")
+        if holder is not None:
+            self._add_assigned(found, holder, work)
+        return found
+
+    def _literal(self, value: cst.CSTNode, scope: Scope) -> Mapping | None:
+        found = Mapping(scope=scope, container=value)
+        if isinstance(value, cst.Dict):
+            found.literal = value
+            found.items = list(value.elements)
+            for index, element in enumerate(value.elements):
+                if isinstance(element, cst.StarredDictElement):
+                    found.open = True
+                    continue
+                key = static(element.key)
+                if key is None:
+                    return None
+                found.entries[key] = Entry(key, element.key, element.value, index=index)
+            return found
+        if isinstance(value, cst.Call) and callee(value) == "dict":
+            found.items = list(value.args)
+            for index, argument in enumerate(value.args):
+                if argument.keyword is None:
+                    found.open = True
+                    continue
+                key = argument.keyword.value
+                found.entries[key] = Entry(key, argument.keyword, argument.value, index=index)
+            return found
+        return None
+
+    def removals(self, body: Mapping, keys: set[str]) -> list[tuple[int, int]]:
+        """The code that goes with the dropped keys. A run of dropped items in the literal goes
+        with the commas between it and its neighbours, so no comma is cut twice or left alone."""
+        out = [entry.statement for key, entry in body.entries.items() if key in keys and entry.statement]
+        dropped = {entry.index for key, entry in body.entries.items() if key in keys and entry.index is not None}
+        items, i = body.items, 0
+        while i < len(items):
+            if i not in dropped:
+                i += 1
+                continue
+            j = i
+            while j + 1 < len(items) and j + 1 in dropped:
+                j += 1
+            if j + 1 < len(items):
+                out.append((self.tree.span(items[i])[0], self.tree.span(items[j + 1])[0]))
+            elif i > 0:
+                out.append((self.tree.span(items[i - 1])[1], self.tree.span(items[j])[1]))
+            else:
+                out.append((self.tree.span(items[i])[0], self.tree.span(body.container)[1] - 1))
+            i = j + 1
+        return out
+
+    def _add_assigned(self, found: Mapping, holder: cst.Name, work: Rewrite) -> None:
+        """``payload["new_name"] = new`` after ``payload = {...}`` and before the call; any
+        other use of the name (another call, .update()) makes the body not the call's alone."""
+        call_start = self.tree.span(work.call.node)[0]
+        for use in self.tree.names.get(holder.value, []):
+            if use is holder or self.tree.scope_of.get(use) is not self.tree.scope_of.get(holder):
+                continue
+            parent = self.tree.parent.get(use)
+            if isinstance(parent, cst.AssignTarget):
+                continue  # the assignment the body comes from
+            if isinstance(parent, cst.Subscript) and isinstance(self.tree.parent.get(parent), cst.AssignTarget):
+                key = static(parent.slice[0].slice.value) if isinstance(parent.slice[0].slice, cst.Index) else None
+                statement = self._statement(parent)
+                if key is None or statement is None or self.tree.span(use)[0] > call_start:
+                    raise CannotRewrite("the body is changed where the migrator cannot follow")
+                assign = self.tree.parent.get(self.tree.parent.get(parent))
+                found.entries[key] = Entry(key, parent.slice[0].slice.value, assign.value, statement=statement)  # type: ignore[union-attr]
+                continue
+            line = self.tree.line_column(use)[0]
+            raise CannotRewrite(f"{holder.value} is used on line {line} too, so the body is not this call's alone")
+
+    def _statement(self, node: cst.CSTNode) -> tuple[int, int] | None:
+        """The whole line of the simple statement holding ``node``, when it is alone on it."""
+        line = node
+        while line is not None and not isinstance(line, cst.SimpleStatementLine):
+            line = self.tree.parent.get(line)
+        if line is None or len(line.body) != 1:
+            return None
+        start, end = self.tree.span(line)
+        indent = self.tree.code_at(max(start - 64, 0), start).rsplit("\n", 1)[-1]
+        after = self.tree.code_at(end, end + 2)
+        newline = 2 if after == "\r\n" else int(after[:1] == "\n")
+        return start - len(indent), end + newline
+
+    # ---------------------------------------------------------------- query
 
     def query_defaults(self, work: Rewrite) -> str:
-        """Defaults go into params= when the call has a dict there, else into the URL."""
+        """Defaults go into params= when the call has one, else into the URL."""
         defaults = work.rule.request.query_defaults
-        if not defaults:
+        value = self.keyword(work, "params")
+        if not defaults or value is None:
             return ""
-        params = self.dict_keyword(work, "params")
-        if params is None:
-            return ""
-        present = {static(e.key) for e in params.elements if isinstance(e, cst.DictElement)}
-        missing = [(k, v) for k, v in defaults if k not in present]
-        if missing:
-            work.byte_edits.append(self.add_to_dict(params, missing))
-        return "&".join(f"{k}=" for k in present | {k for k, _ in defaults})
+        try:
+            params = self.mapping(work, "params")
+        except CannotRewrite:
+            params = None
+        if params is not None and params.literal is not None and not params.open and params.scope is self.scope_of_arguments(work):
+            missing = [(k, v) for k, v in defaults if k not in params.entries]
+            if missing:
+                work.byte_edits.append(self.add_to_dict(params.literal, missing))
+            return "&".join(f"{k}=" for k in {*params.entries, *(k for k, _ in defaults)})
+        if not self._known_mapping(value, self.scope_of_arguments(work)):
+            raise CannotRewrite("params= is built at run time; make sure it sends " + "&".join(f"{k}={v}" for k, v in defaults))
+        # params = {"encode": "true"} if raw else {}: v1's default first, what the caller sends over it.
+        pairs = ", ".join(f'"{k}": "{v}"' for k, v in defaults)
+        work.byte_edits.append(self.tree.replace_node(value, f"{{{pairs}, **{self.tree.text(value)}}}"))
+        return "&".join(f"{k}=" for k, _ in defaults)
+
+    def _known_mapping(self, value: cst.BaseExpression, scope: Scope, depth: int = 0) -> bool:
+        """Whether an expression is always a dict: a literal, dict(...), a choice of those, a name of one."""
+        if depth > 4:
+            return False
+        if isinstance(value, cst.Dict) or (isinstance(value, cst.Call) and callee(value) == "dict"):
+            return True
+        if isinstance(value, cst.IfExp):
+            return self._known_mapping(value.body, scope, depth + 1) and self._known_mapping(value.orelse, scope, depth + 1)
+        if isinstance(value, cst.Name):
+            origin = self.values.origin(value, scope)
+            return origin is not None and self._known_mapping(origin[0], origin[1], depth + 1)  # type: ignore[arg-type]
+        return False
 
     def add_to_dict(self, node: cst.Dict, items: list[tuple[str, str]]) -> ByteEdit:
         text = ", ".join(f'"{k}": "{v}"' for k, v in items)
@@ -64,16 +213,19 @@ class Requests:
         at = start + 1 + len(stripped)
         return self.tree.byte_edit(at, at, text)
 
+    # ---------------------------------------------------------------- form fields
+
     def add_form_fields(self, work: Rewrite) -> None:
         if self.keyword(work, "files") is None:
             raise CannotRewrite("the upload has no files= argument")
         items = list(work.rule.request.form_add)
-        data = self.dict_keyword(work, "data")
+        data = self.mapping(work, "data")
         if data is not None:
-            present = {static(e.key) for e in data.elements if isinstance(e, cst.DictElement)}
-            missing = [(k, v) for k, v in items if k not in present]
+            if data.literal is None:
+                raise CannotRewrite("data= is not a dict the form fields can be added to")
+            missing = [(k, v) for k, v in items if k not in data.entries]
             if missing:
-                work.byte_edits.append(self.add_to_dict(data, missing))
+                work.byte_edits.append(self.add_to_dict(data.literal, missing))
             return
         fields = ", ".join(f'"{k}": "{v}"' for k, v in items)
         args = work.call.node.args
@@ -87,57 +239,46 @@ class Requests:
         else:
             work.byte_edits.append(self.tree.byte_edit(end, end, f",{layout}data={{{fields}}}"))
 
-    def json_body(self, work: Rewrite) -> cst.Dict:
-        body = self.dict_keyword(work, "json")
+    # ---------------------------------------------------------------- JSON body
+
+    def json_body(self, work: Rewrite) -> Mapping:
+        body = self.mapping(work, "json")
         if body is None:
-            raise CannotRewrite("the body is not given as json={...}")
+            raise CannotRewrite("the body is not given as json=")
         return body
 
     def rewrite_json_body(self, work: Rewrite) -> None:
-        """Drop and rename keys of json={...} in place, keeping the dict's layout."""
+        """Drop and rename keys of the body where they are written, keeping its layout."""
         request = work.rule.request
         body = self.json_body(work)
         consumed = {source.partition(":")[2] for _, source in request.path_params if source.startswith("body:")}
         drop = consumed | set(request.body_drop)
         renames = dict(request.body_rename)
-        elements = list(body.elements)
-        dropped = [isinstance(e, cst.DictElement) and static(e.key) in drop for e in elements]
-        i = 0
-        while i < len(elements):
-            if not dropped[i]:
-                element = elements[i]
-                key = static(element.key) if isinstance(element, cst.DictElement) else None
-                if key in renames:
-                    quote = element.key.quote  # type: ignore[union-attr]
-                    work.byte_edits.append(self.tree.replace_node(element.key, f"{quote}{renames[key]}{quote}"))
-                i += 1
-                continue
-            j = i
-            while j + 1 < len(elements) and dropped[j + 1]:
-                j += 1
-            # A run of dropped entries goes with the commas between it and its neighbours.
-            if j + 1 < len(elements):
-                start, end = self.tree.span(elements[i])[0], self.tree.span(elements[j + 1])[0]
-            elif i > 0:
-                start, end = self.tree.span(elements[i - 1])[1], self.tree.span(elements[j])[1]
-            else:
-                start, end = self.tree.span(elements[i])[0], self.tree.span(body)[1] - 1
+        if body.open and (set(renames) | drop) - set(body.entries):
+            raise CannotRewrite(SPREAD)
+        for start, end in self.removals(body, drop):
             work.byte_edits.append(self.tree.byte_edit(start, end, ""))
-            i = j + 1
+        for key, entry in body.entries.items():
+            if key in renames and key not in drop:
+                node = entry.key_node
+                if isinstance(node, cst.SimpleString):
+                    work.byte_edits.append(self.tree.replace_node(node, f"{node.quote}{renames[key]}{node.quote}"))
+                else:
+                    work.byte_edits.append(self.tree.replace_node(node, renames[key]))
+
+    # ---------------------------------------------------------------- path parameters
 
     def path_params(self, work: Rewrite) -> dict[str, Content]:
         extra: dict[str, Content] = {}
-        scope = self.scope_of_arguments(work)
         for name, source in work.rule.request.path_params:
             kind, _, key = source.partition(":")
             if kind == "body":
                 body = self.json_body(work)
-                values = [e.value for e in body.elements if isinstance(e, cst.DictElement) and static(e.key) == key]
-                if len(values) != 1:
-                    raise CannotRewrite(f"the body has no {key!r}")
-                extra[name] = self.path_value(values[0], scope)
+                if key not in body.entries:
+                    raise CannotRewrite(SPREAD if body.open else f"the body has no {key!r}")
+                extra[name] = self.path_value(body.entries[key].value, body.scope or self.scope_of_arguments(work))
             else:
-                extra[name] = self.upload_name(work, key, scope)
+                extra[name] = self.upload_name(work, key)
         return extra
 
     def scope_of_arguments(self, work: Rewrite) -> Scope:
@@ -157,24 +298,24 @@ class Requests:
         pieces = collapse(self.values.pieces(node, scope))
         return tuple(percent_encode(p.text) if isinstance(p, Literal) else p for p in pieces)
 
-    def upload_name(self, work: Rewrite, field_name: str, scope: Scope) -> Content:
+    def upload_name(self, work: Rewrite, field_name: str) -> Content:
         """The file name requests/httpx send for files={"file": ...}."""
-        files = self.dict_keyword(work, "files")
+        files = self.mapping(work, "files")
         if files is None:
             raise CannotRewrite(f"no files={{{field_name!r}: ...}} upload to take the file name from")
-        values = [e.value for e in files.elements if isinstance(e, cst.DictElement) and static(e.key) == field_name]
-        if len(values) != 1:
+        if field_name not in files.entries:
             raise CannotRewrite(f"no {field_name!r} in files=")
-        value = values[0]
+        value = files.entries[field_name].value
+        scope = files.scope or self.scope_of_arguments(work)
         if isinstance(value, cst.Tuple) and value.elements:
             value = value.elements[0].value
             if static(value) is not None:
                 return (percent_encode(static(value)),)  # type: ignore[arg-type]
             return self.path_value(value, scope)
         if isinstance(value, cst.Name):
-            found = self.tree.lookup(value.value, scope)
-            if len(found) == 1 and isinstance(found[0][0], cst.BaseExpression):
-                value = found[0][0]
+            origin = self.values.origin(value, scope)
+            if origin is not None and isinstance(origin[0], cst.BaseExpression):
+                value, scope = origin[0], origin[1]  # type: ignore[assignment]
         if isinstance(value, cst.Call) and callee(value) == "open" and value.args:
             path = value.args[0].value
             text = static(path)
@@ -186,3 +327,4 @@ class Requests:
             source = self.tree.text(path)
             return (Hole(f"os.path.basename({source})", self.tree.span(path), "py-expr"),)
         raise CannotRewrite("the upload's file name cannot be found")
+

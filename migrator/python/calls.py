@@ -49,8 +49,16 @@ class Rewrite:
     unsafe_reason: str = ""
 
     def variables(self) -> set[str]:
-        """The names whose assignments the URL edits change (``api`` for ``self.api``)."""
-        return {home.name.split(".")[-1] for edit in self.url_edits if (home := holder(edit.via)) is not None}
+        """The shared definitions the URL edits change (``api`` for ``self.api``), and every
+        definition the changed text reaches the call through (the client a base_url is held
+        by, the builder a constant is read in): each of them must agree to the change."""
+        return {
+            via.name.split(".")[-1]
+            for edit in self.url_edits
+            if holder(edit.via) is not None
+            for via in edit.via
+            if via.kind != "argument"
+        }
 
 
 def static(node: cst.CSTNode | None) -> str | None:

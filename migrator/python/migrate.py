@@ -18,9 +18,9 @@ from migrator.python.bodies import Requests
 from migrator.python.calls import CLIENTS, SUBPROCESS, HttpCall, Rewrite, callee, http_call, static
 from migrator.python.reads import Reads, is_keyword
 from migrator.python.project import Project
-from migrator.python.tree import ParseError, Scope, Tree, lookup
+from migrator.python.tree import PARAMETER, ParseError, Scope, Tree, lookup
 from migrator.python.values import EXPRESSION, RAW, Values, render
-from migrator.urls import Edit, Flat, Hole, Literal, Piece, find_base, holder
+from migrator.urls import Edit, Flat, Hole, Literal, Piece, Via, find_base, holder
 
 __all__ = ["ParseError", "migrate"]
 
@@ -54,6 +54,7 @@ class _Program:
         self.rewrites: list[Rewrite] = []
         self.classified_urls: list[tuple[tuple[int, int], bool]] = []  # (span, migrating)
         self.base_url_spans: dict[cst.Call, tuple[int, int]] = {}
+        self.receiver_spans: dict[cst.Call, list[tuple[int, int]]] = {}  # the calls that pass the client in
         # Code in the URLs of classified calls (global offsets), and the call.
         self.followed: list[tuple[int, int, cst.CSTNode]] = []
         self.migrating: set[cst.CSTNode] = set()  # the calls that stay planned after settling
@@ -107,23 +108,50 @@ class _Program:
         return base + pieces
 
     def client_base_url(self, call: HttpCall, scope: Scope) -> list[Piece] | None:
-        """The base_url= of the httpx client the call is made on, if any."""
-        receiver = call.receiver
-        if not isinstance(receiver, (cst.Name, cst.Attribute)):
+        """The base_url= of the client the call is made on, if any, wherever the client was
+        made (a helper that receives it as a parameter too). The base is shared by every
+        request on the client: it comes through the name the client is held in, so that it
+        changes only when every use of that name is a request that migrates."""
+        origin = self.values.origin(call.receiver, scope) if call.receiver is not None else None
+        if origin is None:
+            origin = self.receiver_from_callers(call, scope)
+        if origin is None:
             return None
-        found = self.values.assignments(receiver, scope)
-        if len(found) != 1:
-            return None
-        value, value_scope = found[0]
-        if isinstance(value, cst.Await):
-            value = value.expression
+        value, value_scope, holder_name = origin
         if not isinstance(value, cst.Call) or callee(value) not in CLIENTS:
             return None
         for argument in value.args:
             if argument.keyword is not None and argument.keyword.value == "base_url":
                 self.base_url_spans[call.node] = self.tree.span(argument.value)
-                return self.values.pieces(argument.value, value_scope)
+                client = Via(holder_name, holder_name, self.tree.span(call.receiver), EXPRESSION, "call")
+                return self.values.pieces(argument.value, value_scope, (client,))
         return None
+
+    def receiver_from_callers(self, call: HttpCall, scope: Scope) -> tuple[cst.CSTNode, Scope, str] | None:
+        """The client a function's parameter is, when every call of the function passes the same one
+        (``push_one(client, path)`` from a loop): the calls' arguments are uses of the client too."""
+        receiver = call.receiver
+        if not isinstance(receiver, cst.Name) or not isinstance(scope.node, cst.FunctionDef):
+            return None
+        found = self.tree.lookup(receiver.value, scope)
+        if len(found) != 1 or found[0][0] is not PARAMETER:
+            return None
+        flow = self.values.flow
+        origins, arguments = [], []
+        for caller in flow.callers(scope.node):
+            caller_scope = self.tree.scope_of[caller]
+            target = flow.target(caller, caller_scope)
+            frame = flow.frame(target, caller, caller_scope) if target is not None else None
+            binding = frame.bindings.get(receiver.value) if frame is not None else None
+            origin = self.values.origin(binding.value, binding.scope) if binding is not None else None
+            if origin is None:
+                return None
+            origins.append(origin)
+            arguments.append(self.tree.span(binding.value))
+        if not origins or any(origin[0] is not origins[0][0] for origin in origins):
+            return None
+        self.receiver_spans[call.node] = arguments
+        return origins[0]
 
     def visit_call(self, call: HttpCall) -> None:
         scope = self.tree.scope_of[call.node]
@@ -141,6 +169,9 @@ class _Program:
         # site), and every expansion its URL came through on the way.
         spans = [self.tree.span(call.node if call.frame is not None else call.url)]
         spans += [via.span for piece in flat.pieces for via in piece.via]
+        if call.receiver is not None:
+            spans.append(self.tree.span(call.receiver))  # the client it is made on: a use of that client
+        spans += self.receiver_spans.get(call.node, [])
         if call.node in self.base_url_spans:
             spans.append(self.base_url_spans[call.node])
         self.handle(found, call.node, spans, lambda mapped: self.rewrite(call, mapped, spans))
@@ -428,7 +459,7 @@ class _Program:
             self.tree.tree_at(edit.start).path
             for work in self.rewrites
             for edit in work.url_edits
-            if (home := holder(edit.via)) is not None and home.name.split(".")[-1] == variable
+            if holder(edit.via) is not None and any(via.name.split(".")[-1] == variable for via in edit.via)
         }
         for use in self.tree.names.get(variable.removesuffix("()"), []):  # "api()": the calls of api
             if is_keyword(use, self.tree) or _is_assignment_target(use, self.tree) or not self.may_be(use, homes):
@@ -470,4 +501,4 @@ def _is_assignment_target(name: cst.Name, tree: Tree) -> bool:
         return True
     if isinstance(parent, cst.Attribute) and parent.attr is name:
         parent = tree.parent.get(parent)
-    return isinstance(parent, (cst.AssignTarget, cst.AnnAssign, cst.NameItem))
+    return isinstance(parent, (cst.AssignTarget, cst.AnnAssign, cst.NameItem, cst.AsName))

@@ -283,6 +283,28 @@ class Values:
             return [Hole(source, span, context, pieces[0].name or name.split(".")[-1], via)]
         return pieces
 
+    def origin(self, node: cst.BaseExpression, scope: Scope, depth: int = 0) -> tuple[cst.CSTNode, Scope, str] | None:
+        """The expression a name stands for, through its one assignment and through the
+        argument a call binds a parameter to; with the name it was last held in."""
+        if depth > 8 or not isinstance(node, (cst.Name, cst.Attribute)):
+            return None
+        found = self.assignments(node, scope)
+        if len(found) != 1:
+            return None
+        value, value_scope = found[0]
+        if value is PARAMETER and isinstance(node, cst.Name):
+            binding = binding_of(scope, node.value, value_scope)
+            if binding is None:
+                return None
+            if isinstance(binding.value, (cst.Name, cst.Attribute)):
+                return self.origin(binding.value, binding.scope, depth + 1)
+            return binding.value, binding.scope, node.value
+        if isinstance(value, cst.Await):
+            value = value.expression
+        if isinstance(value, (cst.Name, cst.Attribute)) and value is not PARAMETER:
+            return self.origin(value, value_scope, depth + 1)
+        return value, value_scope, self.tree.text(node)
+
     def assignments(self, node: cst.Name | cst.Attribute, scope: Scope) -> list[tuple[cst.CSTNode, Scope]]:
         if isinstance(node, cst.Name):
             return self.tree.lookup(node.value, scope)
