@@ -6,10 +6,13 @@ that ``--help`` and a pre-commit run on one file start fast.
 
 from __future__ import annotations
 
+import contextlib
+import signal
 import sys
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
@@ -18,6 +21,8 @@ if TYPE_CHECKING:
     from migrator.findings import FileResult
 
 EXIT_CLEAN, EXIT_PENDING, EXIT_ERROR = 0, 1, 2
+# Stopped by a signal: 128 + its number, as a shell reports it.
+EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143
 # Show a progress bar only for runs long enough to want one.
 PROGRESS_MIN_FILES = 500
 
@@ -48,7 +53,7 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--diff", is_flag=True, help="Print a unified diff of the rewrite and write nothing.")
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 if anything is left to migrate.")
 @click.option("--unsafe-fixes", is_flag=True, default=None, help="Also apply unsafe fixes: a file name taken at run time, a shared variable changed.")
@@ -65,13 +70,20 @@ def main() -> None:
 @click.option(
     "--annotate", is_flag=True, default=None, help="Insert a `# TODO(datamimic-v2): ...` comment above each call that needs a person."
 )
-@click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, help="Worker processes (0: one per core).")
+@click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, help="Worker processes (0: one per core; at most one per core).")
+@click.option("--force-readonly", is_flag=True, help="Also rewrite read-only files (by default they are reported and left).")
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Read [tool.datamimic-migrate] from this file, not the nearest pyproject.toml.",
+)
 @click.option("--rules", "rules_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Use another rule table file.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only the summary.")
 @click.option(
     "--report",
     "report_path",
-    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    type=click.Path(dir_okay=False, path_type=Path),
     help="Write a review report: .md, .html, .json or .sarif (by extension).",
 )
 @click.option("--report-format", type=click.Choice(["md", "html", "json", "sarif"]), help="The report's format, whatever its extension.")
@@ -87,7 +99,9 @@ def migrate(
     diff: bool,
     check: bool,
     rules_file: Path | None,
+    config_file: Path | None,
     jobs: int,
+    force_readonly: bool,
     quiet: bool,
     report_path: Path | None,
     report_format: str | None,
@@ -106,51 +120,197 @@ def migrate(
     `ignore[DM105]`) on a call's line or the line before to leave it alone.
 
     \b
-    Exit status: 0  nothing left to migrate
-                 1  files were (or would be) changed, or calls need review
-                 2  an error: a bad rule table or configuration, a file that
-                    could not be read or parsed (it is left untouched)
+    Exit status: 0    nothing left to migrate
+                 1    files were (or would be) changed, or calls need review
+                 2    an error: a bad rule table, configuration or option, a
+                      path that does not exist, a file that could not be read,
+                      parsed or written (it is left untouched; the run goes on)
+                 130  interrupted (Ctrl-C); 143: stopped by SIGTERM
 
     Settings can also live in pyproject.toml under [tool.datamimic-migrate]:
     instances, select, ignore, assume-datamimic, unsafe-fixes, annotate,
     max-file-size.
     """
+    with _stopped_by_signals():
+        _migrate(paths or (Path("."),), diff, check, rules_file, config_file, jobs, force_readonly, quiet, report_path, report_format, output_format, options)
+
+
+class _Terminated(BaseException):
+    """SIGTERM, raised where the run is, so that it stops as Ctrl-C does: cleaned up."""
+
+
+@contextlib.contextmanager
+def _stopped_by_signals() -> Iterator[None]:
+    """Ctrl-C exits 130 and SIGTERM 143, after every temporary file and worker is gone
+    (the code they interrupt cleans up on the way out)."""
+
+    def terminated(number: int, frame: object) -> None:
+        raise _Terminated
+
+    previous = signal.signal(signal.SIGTERM, terminated)
+    try:
+        yield
+    except KeyboardInterrupt:
+        click.echo("\ndatamimic-migrate: interrupted; files already written stay written, no file is half written.", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    except _Terminated:
+        click.echo("datamimic-migrate: stopped by SIGTERM; no file is half written.", err=True)
+        sys.exit(EXIT_TERMINATED)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _fail(message: str) -> NoReturn:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(EXIT_ERROR)
+
+
+def _migrate(
+    paths: tuple[Path, ...],
+    diff: bool,
+    check: bool,
+    rules_file: Path | None,
+    config_file: Path | None,
+    jobs: int,
+    force_readonly: bool,
+    quiet: bool,
+    report_path: Path | None,
+    report_format: str | None,
+    output_format: str,
+    options: dict[str, Any],
+) -> None:
     from migrator import engine, files
 
-    settings = _settings(rules_file, options)
+    groups = _settings_per_path(paths, rules_file, config_file, options)
     if report_path is not None:
         from migrator.report.render import format_for
 
         report_format = format_for(report_path, report_format)
         if report_format is None:
             raise click.BadParameter("use .md, .html, .json or .sarif, or --report-format", param_hint="--report")
-    todo = engine.plan(paths or (Path("."),))
+        _check_output(report_path, "--report")
+    cores = engine.cores()
+    if jobs > cores:
+        click.echo(f"datamimic-migrate: --jobs {jobs} lowered to {cores}, the cores this process may use.", err=True)
+    plans = []
+    listings: list[files.Listing] = []
+    for settings, group in groups:
+        todo = engine.plan(group, listings)
+        if report_path is not None:
+            todo = _without_report(todo, report_path)
+        plans.append((settings, todo))
+    total = sum(len(todo) for _, todo in plans)
     err = click.get_text_stream("stderr")
-    if len(todo) >= PROGRESS_MIN_FILES and err.isatty() and not quiet:
-        with click.progressbar(length=len(todo), label="Migrating", file=err) as bar:
-            results = engine.run(todo, settings, jobs, bar.update)
-    else:
-        results = engine.run(todo, settings, jobs)
+    results: list[FileResult] = []
+    for settings, todo in plans:
+        if total >= PROGRESS_MIN_FILES and err.isatty() and not quiet:
+            with click.progressbar(length=len(todo), label="Migrating", file=err) as bar:
+                results.extend(engine.run(todo, settings, jobs, bar.update))
+        else:
+            results.extend(engine.run(todo, settings, jobs))
+    results.extend(_special_files(listings))
+    results.sort(key=lambda r: r.path)
 
     write = not (diff or check)
     if diff:
         _print_diff(results)
     if write:
-        for result in results:
-            if result.outcome == "changed":
-                files.write_atomic(Path(result.path), result.migrated)
+        results = engine.write(results, force_readonly)
+        _remove_stale_temporaries(listings, err)
+    settings = groups[0][0]
     if report_path is not None or output_format == "github":
         from migrator.report import data, render
 
         report = data.build(results, settings.table, write)
         if report_path is not None:
-            report_path.write_text(render.WRITERS[report_format](report, settings.table), encoding="utf-8")
+            text = render.WRITERS[report_format](report, settings.table)
+            try:
+                # errors=: a byte that is not UTF-8 in a message shows as \udce9 rather than stop the run.
+                report_path.write_text(text, encoding="utf-8", errors="backslashreplace")
+            except OSError as exc:
+                click.echo(f"error: --report {files.display(str(report_path))}: {exc.strerror or exc}", err=True)
+                results.append(engine._failed(str(report_path), f"the report could not be written: {exc.strerror or exc}"))
         if output_format == "github":
             click.echo(render.github_annotations(report), nl=False)
     if not quiet and output_format == "text":
         _print_findings(results, err if diff else click.get_text_stream("stdout"), write)
     click.echo(_summary(results, write), err=True)
     sys.exit(_exit_code(results))
+
+
+def _check_output(path: Path, option: str) -> None:
+    """An output that cannot be written stops the run before any file is touched.
+    Opening it for appending is the one test that does not lie (root, read-only mounts)."""
+    from migrator.files import display
+
+    shown = display(str(path))
+    if path.is_dir():
+        _fail(f"{option} {shown}: is a folder")
+    if not path.parent.is_dir():
+        _fail(f"{option} {shown}: the folder {display(str(path.parent))} does not exist")
+    existed = path.exists()
+    try:
+        with open(path, "ab"):
+            pass
+    except OSError as exc:
+        _fail(f"{option} {shown}: cannot be written: {exc.strerror or exc}")
+    if not existed:
+        path.unlink()
+
+
+def _without_report(todo: list[tuple[Path, bool]], report: Path) -> list[tuple[Path, bool]]:
+    """The planned files less the report, which is written, not migrated. A report over a
+    file the run would migrate (a script, a Markdown file that is not a report of ours)
+    is refused."""
+    import os
+
+    from migrator.engine import REPORT_MARK
+    from migrator.files import display, kind_of
+
+    try:
+        target = os.stat(report)
+        with open(report, "rb") as stream:
+            head = stream.read(256)
+    except OSError:
+        return todo
+    kept = [(path, named) for path, named in todo if not _same_file(path, target)]
+    if len(kept) < len(todo) and kind_of(report, head) is not None and not head.startswith(REPORT_MARK):
+        _fail(f"--report {display(str(report))}: is a file this run migrates, not a report; choose another path")
+    return kept
+
+
+def _same_file(path: Path, target: Any) -> bool:
+    import os
+
+    try:
+        return os.path.samestat(os.stat(path), target)
+    except OSError:
+        return False
+
+
+def _special_files(listings: list[Any]) -> list[FileResult]:
+    from migrator.findings import FileResult, Outcome
+
+    return [
+        FileResult(str(path), Outcome.SKIPPED, reason=f"{what}, not a regular file: not read")
+        for listing in listings
+        for path, what in listing.special
+    ]
+
+
+def _remove_stale_temporaries(listings: list[Any], err: Any) -> None:
+    """Temporary files a killed run left (its process is gone) are removed by the next run
+    that writes; they are never read."""
+    from migrator.files import display, stale
+
+    for listing in listings:
+        for temporary in listing.temporaries:
+            if stale(temporary):
+                try:
+                    temporary.unlink()
+                except OSError:
+                    continue
+                click.echo(f"datamimic-migrate: removed {display(str(temporary))}, left by a run that was killed.", err=True)
 
 
 def _print_diff(results: list[FileResult]) -> None:
@@ -184,9 +344,13 @@ def _colour(line: str) -> str:
     return line
 
 
-def _settings(rules_file: Path | None, options: dict[str, Any], eager: bool = False) -> Settings:
-    """Settings from the options over pyproject.toml. A table given with --rules is
-    checked at once; the shipped one (tested) is loaded only when a file needs it."""
+def _settings(
+    rules_file: Path | None, options: dict[str, Any], eager: bool = False, config_file: Path | None = None, start: Path | None = None
+) -> Settings:
+    """Settings from the options over the configuration (``config_file``, or the nearest
+    pyproject.toml with a [tool.datamimic-migrate] table above ``start``). A table given
+    with --rules is checked at once; the shipped one (tested) is loaded only when a file
+    needs it, or when rule ids given must be checked against it."""
     from migrator.config import ConfigError, Settings, find_pyproject, read_pyproject
 
     rules = None
@@ -198,10 +362,10 @@ def _settings(rules_file: Path | None, options: dict[str, Any], eager: bool = Fa
                 rules = ruletable.load(rules_file.resolve() if rules_file else None)
             except ruletable.RuleTableError as exc:
                 raise ConfigError(str(exc)) from exc
-        config = read_pyproject(find_pyproject(Path.cwd()))
+        source = config_file or find_pyproject(start or Path("."))
+        config = read_pyproject(source)
     except ConfigError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(EXIT_ERROR)
+        _fail(str(exc))
 
     def pick(key: str, default: Any) -> Any:
         value = options.get(key.replace("-", "_"))
@@ -209,25 +373,58 @@ def _settings(rules_file: Path | None, options: dict[str, Any], eager: bool = Fa
             return value
         return config.get(key, default)
 
-    return Settings(
+    settings = Settings(
         rules=rules,
         instances=tuple(options["instances"]) + tuple(config.get("instances", ())),
         assume_datamimic=bool(pick("assume-datamimic", False)),
-        select=frozenset(pick("select", ())),
-        ignore=frozenset(pick("ignore", ())),
+        select=frozenset(rule.upper() for rule in pick("select", ())),
+        ignore=frozenset(rule.upper() for rule in pick("ignore", ())),
         unsafe_fixes=bool(pick("unsafe-fixes", False)),
         annotate=bool(pick("annotate", False)),
         max_file_size=int(config.get("max-file-size", Settings.max_file_size)),
     )
+    for key in ("select", "ignore"):
+        given = pick(key, ())
+        if given:
+            where = f"--{key}" if options.get(key) else f"{source}: [tool.datamimic-migrate] {key}"
+            _check_rule_ids(settings, given, where)
+    return settings
+
+
+def _check_rule_ids(settings: Settings, given: Any, where: str) -> None:
+    """Every id given must name a rule, or be the prefix of one (ids are read in any case)."""
+    known = settings.table.ids
+    unknown = [rule for rule in given if not any(i.startswith(rule.upper()) for i in known)]
+    if unknown:
+        _fail(f"{where}: no rule {', '.join(repr(u) for u in unknown)}; `datamimic-migrate rules` lists them")
+
+
+def _settings_per_path(
+    paths: tuple[Path, ...], rules_file: Path | None, config_file: Path | None, options: dict[str, Any]
+) -> list[tuple[Settings, list[Path]]]:
+    """The paths grouped by the configuration that applies to them, each with its settings."""
+    from migrator.config import ConfigError, find_pyproject
+
+    groups: dict[Path | None, list[Path]] = {}
+    for path in paths:
+        try:
+            source = config_file or find_pyproject(path if path.exists() else path.parent)
+        except ConfigError as exc:
+            _fail(str(exc))
+        groups.setdefault(source, []).append(path)
+    return [(_settings(rules_file, options, config_file=source, start=group[0]), group) for source, group in groups.items()]
 
 
 def _print_findings(results: list[FileResult], stream: Any, written: bool) -> None:
+    from migrator.files import display
+
     for result in results:
+        path = display(result.path)
         for finding in result.findings:
-            status = finding.status.label(written)
-            click.echo(f"{result.path}:{finding.line}:{finding.column}: {finding.rule} [{status}] {finding.message}", file=stream)
-        if result.outcome == "skipped":
-            click.echo(f"{result.path}: skipped: {result.reason}", file=stream)
+            status = finding.status.label(written and result.outcome == "changed")
+            click.echo(f"{path}:{finding.line}:{finding.column}: {finding.rule} [{status}] {display(finding.message)}", file=stream)
+        if result.outcome == "skipped" and not result.findings:
+            click.echo(f"{path}: skipped: {result.reason}", file=stream)
 
 
 def _summary(results: list[FileResult], written: bool) -> str:
@@ -293,6 +490,10 @@ def verify_command(scripts: tuple[Path, ...], timeout: float, rules_file: Path |
     settings = _settings(rules_file, options)
     results = []
     for script in scripts:
+        what = files.special(script.stat().st_mode)
+        if what is not None:  # a FIFO would never end, nor would /dev/zero
+            click.echo(f"{files.display(str(script))}: skipped: {what}, not a regular file: not read", err=True)
+            continue
         data = script.read_bytes()
         kind = files.kind_of(script, data[:256])
         if kind not in ("shell", "python"):
