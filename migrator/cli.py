@@ -52,6 +52,31 @@ def main() -> None:
     """
 
 
+class _Terminated(BaseException):
+    """SIGTERM, raised where the run is, so that it stops as Ctrl-C does: cleaned up."""
+
+
+@contextlib.contextmanager
+def _stopped_by_signals() -> Iterator[None]:
+    """Ctrl-C exits 130 and SIGTERM 143, after every temporary file and worker is gone
+    (the code they interrupt cleans up on the way out)."""
+
+    def terminated(number: int, frame: object) -> None:
+        raise _Terminated
+
+    previous = signal.signal(signal.SIGTERM, terminated)
+    try:
+        yield
+    except KeyboardInterrupt:
+        click.echo("\ndatamimic-migrate: interrupted; files already written stay written, no file is half written.", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    except _Terminated:
+        click.echo("datamimic-migrate: stopped by SIGTERM; no file is half written.", err=True)
+        sys.exit(EXIT_TERMINATED)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--diff", is_flag=True, help="Print a unified diff of the rewrite and write nothing.")
@@ -94,6 +119,7 @@ def main() -> None:
     show_default=True,
     help="How findings are printed; github prints workflow annotations that mark the lines in a pull request.",
 )
+@_stopped_by_signals()
 def migrate(
     paths: tuple[Path, ...],
     diff: bool,
@@ -131,57 +157,9 @@ def migrate(
     instances, select, ignore, assume-datamimic, unsafe-fixes, annotate,
     max-file-size.
     """
-    with _stopped_by_signals():
-        _migrate(paths or (Path("."),), diff, check, rules_file, config_file, jobs, force_readonly, quiet, report_path, report_format, output_format, options)
-
-
-class _Terminated(BaseException):
-    """SIGTERM, raised where the run is, so that it stops as Ctrl-C does: cleaned up."""
-
-
-@contextlib.contextmanager
-def _stopped_by_signals() -> Iterator[None]:
-    """Ctrl-C exits 130 and SIGTERM 143, after every temporary file and worker is gone
-    (the code they interrupt cleans up on the way out)."""
-
-    def terminated(number: int, frame: object) -> None:
-        raise _Terminated
-
-    previous = signal.signal(signal.SIGTERM, terminated)
-    try:
-        yield
-    except KeyboardInterrupt:
-        click.echo("\ndatamimic-migrate: interrupted; files already written stay written, no file is half written.", err=True)
-        sys.exit(EXIT_INTERRUPTED)
-    except _Terminated:
-        click.echo("datamimic-migrate: stopped by SIGTERM; no file is half written.", err=True)
-        sys.exit(EXIT_TERMINATED)
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-
-
-def _fail(message: str) -> NoReturn:
-    click.echo(f"error: {message}", err=True)
-    sys.exit(EXIT_ERROR)
-
-
-def _migrate(
-    paths: tuple[Path, ...],
-    diff: bool,
-    check: bool,
-    rules_file: Path | None,
-    config_file: Path | None,
-    jobs: int,
-    force_readonly: bool,
-    quiet: bool,
-    report_path: Path | None,
-    report_format: str | None,
-    output_format: str,
-    options: dict[str, Any],
-) -> None:
     from migrator import engine, files
 
-    groups = _settings_per_path(paths, rules_file, config_file, options)
+    groups = _settings_per_path(paths or (Path("."),), rules_file, config_file, options)
     if report_path is not None:
         from migrator.report.render import format_for
 
@@ -217,7 +195,8 @@ def _migrate(
     if write:
         results = engine.write(results, force_readonly)
         _remove_stale_temporaries(listings, err)
-    settings = groups[0][0]
+    settings = groups[0][0]  # every group has the same rule table
+    report_failed = False
     if report_path is not None or output_format == "github":
         from migrator.report import data, render
 
@@ -229,13 +208,18 @@ def _migrate(
                 report_path.write_text(text, encoding="utf-8", errors="backslashreplace")
             except OSError as exc:
                 click.echo(f"error: --report {files.display(str(report_path))}: {exc.strerror or exc}", err=True)
-                results.append(engine._failed(str(report_path), f"the report could not be written: {exc.strerror or exc}"))
+                report_failed = True
         if output_format == "github":
             click.echo(render.github_annotations(report), nl=False)
     if not quiet and output_format == "text":
         _print_findings(results, err if diff else click.get_text_stream("stdout"), write)
     click.echo(_summary(results, write), err=True)
-    sys.exit(_exit_code(results))
+    sys.exit(EXIT_ERROR if report_failed else _exit_code(results))
+
+
+def _fail(message: str) -> NoReturn:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(EXIT_ERROR)
 
 
 def _check_output(path: Path, option: str) -> None:

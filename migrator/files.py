@@ -138,53 +138,61 @@ def _work_tree(folder: Path) -> Path | None:
     return None
 
 
-class _Ignores:
-    """``.gitignore`` rules read with pathspec: each file's patterns apply below its folder,
-    and a deeper file's last matching pattern wins, as in git."""
+def _ignore_file(path: Path) -> object | None:
+    """The patterns of one .gitignore (or info/exclude) file, None when there is none."""
+    try:
+        lines = path.read_text(encoding="utf-8", errors="surrogateescape").splitlines()
+    except OSError:
+        return None
+    import pathspec
 
-    def __init__(self, top: Path) -> None:
-        self.top = top
-        self.specs: list[tuple[Path, object]] = []
-        self._add(top / ".git" / "info" / "exclude", top)
+    return pathspec.GitIgnoreSpec.from_lines(lines)
 
-    def _add(self, path: Path, base: Path) -> None:
-        try:
-            lines = path.read_text(encoding="utf-8", errors="surrogateescape").splitlines()
-        except OSError:
-            return
-        import pathspec
 
-        self.specs.append((base, pathspec.GitIgnoreSpec.from_lines(lines)))
+# A .gitignore's patterns and how a path below the walked folder reads from its own folder:
+# ("below", n) drops the first n characters, ("above", prefix) puts prefix in front.
+_Rules = list[tuple[object, str, object]]
 
-    def enter(self, folder: Path) -> None:
-        self._add(folder / ".gitignore", folder)
 
-    def ignored(self, path: Path, is_dir: bool) -> bool:
-        verdict = False
-        for base, spec in self.specs:
-            if base != path and base not in path.parents:
-                continue
-            relative = path.relative_to(base).as_posix() + ("/" if is_dir else "")
-            include = spec.check_file(relative).include  # type: ignore[attr-defined]
-            if include is not None:
-                verdict = include
-        return verdict
+def _ignored(rules: _Rules, relative: str, is_dir: bool) -> bool:
+    """Whether git would ignore ``relative`` (from the walked folder): the last pattern that
+    matches decides, a deeper .gitignore's after a shallower one's."""
+    verdict = False
+    for spec, how, value in rules:
+        local = relative[value:] if how == "below" else value + relative  # type: ignore[index,operator]
+        include = spec.check_file(local + "/" if is_dir else local).include  # type: ignore[attr-defined]
+        if include is not None:
+            verdict = include
+    return verdict
 
 
 def _walk(folder: Path) -> Iterator[Path]:
     """Every file under ``folder`` that ``.gitignore`` files (read without git) do not exclude."""
-    top = _work_tree(folder.resolve())
-    ignores = _Ignores(top or folder.resolve())
+    real = folder.resolve()
+    top = _work_tree(real)
+    rules: _Rules = []
     if top is not None:
-        for parent in reversed(folder.resolve().relative_to(top).parents):
-            ignores.enter(top / parent)  # the .gitignore files above the folder apply too
+        steps = real.relative_to(top).parts
+        for depth, base in enumerate([top, *(top.joinpath(*steps[: i + 1]) for i in range(len(steps) - 1))]):
+            below = "".join(part + "/" for part in steps[depth:])
+            for found in (_ignore_file(top / ".git" / "info" / "exclude") if depth == 0 else None, _ignore_file(base / ".gitignore")):
+                if found is not None:
+                    rules.append((found, "above", below))
+    rules_of = {"": rules}
+    start = len(os.fspath(folder)) + 1
     for current, dirs, names in os.walk(folder):
-        here = Path(current)
-        ignores.enter(here.resolve())
-        dirs[:] = sorted(d for d in dirs if d not in SKIPPED_DIRS and not ignores.ignored(here.resolve() / d, True))
+        relative = current[start:] + "/" if len(current) >= start else ""
+        here = rules_of.pop(relative.rstrip("/"), rules)
+        found = _ignore_file(Path(current) / ".gitignore") if ".gitignore" in names else None
+        if found is not None:
+            here = [*here, (found, "below", len(relative))]
+        kept = sorted(d for d in dirs if d not in SKIPPED_DIRS and not (here and _ignored(here, relative + d, True)))
+        dirs[:] = kept
+        for name in kept:
+            rules_of[relative + name] = here
         for name in sorted(names):
-            if not ignores.ignored(here.resolve() / name, False):
-                yield here / name
+            if not (here and _ignored(here, relative + name, False)):
+                yield Path(current) / name
 
 
 @dataclass(frozen=True)
