@@ -471,7 +471,7 @@ def verify_command(scripts: tuple[Path, ...], timeout: float, rules_file: Path |
     from migrator import engine, files
     from migrator.verify.run import verify
 
-    settings = _settings(rules_file, options)
+    settings = _settings(rules_file, options, start=scripts[0])
     results = []
     for script in scripts:
         what = files.special(script.stat().st_mode)

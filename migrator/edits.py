@@ -14,7 +14,8 @@ from dataclasses import dataclass, replace
 
 from migrator.findings import Finding, Status
 
-IGNORE = re.compile(rb"datamimic-migrate:\s*ignore(?:\[(?P<ids>[A-Z0-9,\s]+)\])?")
+# Rule ids are read in any case, as on the command line: ignore[dm105] is ignore[DM105], not "ignore all".
+IGNORE = re.compile(rb"datamimic-migrate:\s*ignore(?:\[(?P<ids>[A-Za-z0-9,\s]+)\])?")
 
 
 @dataclass(frozen=True, order=True)
@@ -49,7 +50,7 @@ def ignored_lines(source: bytes) -> dict[int, IgnoreMark]:
         match = IGNORE.search(line)
         if match:
             ids = match.group("ids")
-            rules = None if ids is None else frozenset(i.strip() for i in ids.decode().split(",") if i.strip())
+            rules = None if ids is None else frozenset(i.strip().upper() for i in ids.decode().split(",") if i.strip())
             marks[number] = IgnoreMark(rules, line.lstrip().startswith(b"#"))
     return marks
 

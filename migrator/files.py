@@ -358,8 +358,13 @@ def _write_in_place(directory: int, name: str, data: bytes) -> None:
     disk fails before the write, and the rest is one write and one truncate."""
     descriptor = os.open(name, os.O_WRONLY | os.O_NOFOLLOW, dir_fd=directory)
     try:
-        with contextlib.suppress(AttributeError, OSError):
+        try:
             os.posix_fallocate(descriptor, 0, max(1, len(data)))
+        except AttributeError:
+            pass  # no posix_fallocate here (macOS)
+        except OSError as exc:
+            if exc.errno not in (errno.EOPNOTSUPP, errno.ENOTSUP, errno.EINVAL, errno.ENOSYS):
+                raise  # ENOSPC, EFBIG: stop before a byte changes
         with _signals_held():
             view = memoryview(data)
             offset = 0

@@ -105,6 +105,20 @@ def test_rule_ids_are_read_in_any_case(tmp_path, rule):
     assert "DM101" not in result.stdout
 
 
+def test_an_ignore_comment_reads_ids_in_any_case(tmp_path):
+    (tmp_path / "a.sh").write_text("# datamimic-migrate: ignore[dm101]\n" + V1)
+    result = cli("--check", ".", cwd=tmp_path)
+    assert "DM112 [fixable]" in result.stdout  # dm101 ignores DM101 only, not every rule
+
+
+def test_every_option_is_in_the_readme(tmp_path):
+    readme = (ROOT / "README.md").read_text()
+    table = readme[readme.index("| option | meaning |") :].split("\n\n", 1)[0]
+    options = [word.strip(",") for line in cli("migrate", "--help", cwd=tmp_path).stdout.splitlines() for word in line.split() if word.startswith("--")]
+    missing = [option for option in options if option not in ("--help",) and f"`{option}" not in table]
+    assert missing == []
+
+
 def test_ignore_in_any_case(tmp_path):
     result = cli("--check", "--ignore", "dm112", ".", cwd=two_rules(tmp_path))
     assert "DM112" not in result.stdout and "DM101 [fixable]" in result.stdout

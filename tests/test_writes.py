@@ -159,6 +159,21 @@ def test_a_full_disk_is_reported_and_leaves_no_half_file(tmp_path):
     assert leftovers(tmp_path) == []
 
 
+def test_a_full_disk_leaves_a_hard_linked_file_whole(tmp_path):
+    big = b"#" * 3000 + b"\n" + V1
+    (tmp_path / "a.sh").write_bytes(big)
+    os.link(tmp_path / "a.sh", tmp_path / "b.sh")
+    (tmp_path / "a.sh").write_bytes(big + b"#" * 20)  # the rewrite is longer than the file was
+
+    def small_disk() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (3060, 3060))
+
+    result = cli("a.sh", cwd=tmp_path, preexec_fn=small_disk)
+    assert result.returncode == 2, result.stderr
+    assert "not written: cannot write: File too large" in result.stdout
+    assert (tmp_path / "b.sh").read_bytes() == big + b"#" * 20
+
+
 # ------------------------------------------------------------------ what a file is, kept
 
 
