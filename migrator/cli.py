@@ -21,8 +21,8 @@ if TYPE_CHECKING:
     from migrator.findings import FileResult
 
 EXIT_CLEAN, EXIT_PENDING, EXIT_ERROR = 0, 1, 2
-# Stopped by a signal: 128 + its number, as a shell reports it.
-EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143
+# Stopped by Ctrl-C: 128 + SIGINT, as a shell reports it (SIGTERM: 143, SIGHUP: 129).
+EXIT_INTERRUPTED = 130
 # Show a progress bar only for runs long enough to want one.
 PROGRESS_MIN_FILES = 500
 
@@ -53,28 +53,34 @@ def main() -> None:
 
 
 class _Terminated(BaseException):
-    """SIGTERM, raised where the run is, so that it stops as Ctrl-C does: cleaned up."""
+    """SIGTERM or SIGHUP, raised where the run is, so that it stops as Ctrl-C does: cleaned up."""
+
+    def __init__(self, number: int) -> None:
+        self.number = number
 
 
 @contextlib.contextmanager
 def _stopped_by_signals() -> Iterator[None]:
-    """Ctrl-C exits 130 and SIGTERM 143, after every temporary file and worker is gone
-    (the code they interrupt cleans up on the way out)."""
+    """Ctrl-C exits 130, SIGTERM 143 and SIGHUP 129 (128 + the signal, as a shell says),
+    after every temporary file and worker is gone (the code they interrupt cleans up on
+    the way out)."""
 
     def terminated(number: int, frame: object) -> None:
-        raise _Terminated
+        raise _Terminated(number)
 
-    previous = signal.signal(signal.SIGTERM, terminated)
+    stopping = [signal.SIGTERM, *([signal.SIGHUP] if hasattr(signal, "SIGHUP") else [])]
+    previous = {number: signal.signal(number, terminated) for number in stopping}
     try:
         yield
     except KeyboardInterrupt:
         click.echo("\ndatamimic-migrate: interrupted; files already written stay written, no file is half written.", err=True)
         sys.exit(EXIT_INTERRUPTED)
-    except _Terminated:
-        click.echo("datamimic-migrate: stopped by SIGTERM; no file is half written.", err=True)
-        sys.exit(EXIT_TERMINATED)
+    except _Terminated as stop:
+        click.echo(f"datamimic-migrate: stopped by {signal.Signals(stop.number).name}; no file is half written.", err=True)
+        sys.exit(128 + stop.number)
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 @main.command()
@@ -151,7 +157,7 @@ def migrate(
                  2    an error: a bad rule table, configuration or option, a
                       path that does not exist, a file that could not be read,
                       parsed or written (it is left untouched; the run goes on)
-                 130  interrupted (Ctrl-C); 143: stopped by SIGTERM
+                 130  interrupted (Ctrl-C); 143, 129: stopped by SIGTERM, SIGHUP
 
     Settings can also live in pyproject.toml under [tool.datamimic-migrate]:
     instances, select, ignore, assume-datamimic, unsafe-fixes, annotate,

@@ -314,7 +314,9 @@ def test_a_stale_temporary_file_is_never_read_and_a_later_run_removes_it(tmp_pat
 SLOW_WRITE = "import os, time\nsync = os.fsync\ndef slow(fd):\n    sync(fd); print('writing', file=sys.stderr, flush=True); time.sleep(60)\nos.fsync = slow"
 
 
-@pytest.mark.parametrize(("number", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)], ids=["SIGINT", "SIGTERM"])
+@pytest.mark.parametrize(
+    ("number", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143), (signal.SIGHUP, 129)], ids=["SIGINT", "SIGTERM", "SIGHUP"]
+)
 def test_a_signal_during_a_write_leaves_no_temporary_file(tmp_path, number, code):
     (tmp_path / "a.sh").write_bytes(V1)
     command = [sys.executable, "-c", DRIVER, SLOW_WRITE, "."]
