@@ -149,49 +149,54 @@ def _ignore_file(path: Path) -> object | None:
     return pathspec.GitIgnoreSpec.from_lines(lines)
 
 
-# A .gitignore's patterns and how a path below the walked folder reads from its own folder:
-# ("below", n) drops the first n characters, ("above", prefix) puts prefix in front.
-_Rules = list[tuple[object, str, object]]
+# A .gitignore's patterns, with how a path relative to the walked folder reads from the
+# .gitignore's own folder: ``prefix + path[cut:]``.
+_Rule = tuple[object, str, int]
 
 
-def _ignored(rules: _Rules, relative: str, is_dir: bool) -> bool:
+def _ignored(rules: list[_Rule], relative: str, is_dir: bool) -> bool:
     """Whether git would ignore ``relative`` (from the walked folder): the last pattern that
     matches decides, a deeper .gitignore's after a shallower one's."""
     verdict = False
-    for spec, how, value in rules:
-        local = relative[value:] if how == "below" else value + relative  # type: ignore[index,operator]
-        include = spec.check_file(local + "/" if is_dir else local).include  # type: ignore[attr-defined]
+    for spec, prefix, cut in rules:
+        local = prefix + relative[cut:] + ("/" if is_dir else "")
+        include = spec.check_file(local).include  # type: ignore[attr-defined]
         if include is not None:
             verdict = include
     return verdict
 
 
+def _rules_above(folder: Path) -> list[_Rule]:
+    """The rules of the work tree's info/exclude and of the .gitignore files above ``folder``."""
+    top = _work_tree(folder)
+    if top is None:
+        return []
+    steps = folder.relative_to(top).parts
+    sources = [(top / ".git" / "info" / "exclude", 0)] + [(top.joinpath(*steps[:depth], ".gitignore"), depth) for depth in range(len(steps))]
+    rules = []
+    for path, depth in sources:
+        spec = _ignore_file(path)
+        if spec is not None:
+            rules.append((spec, "".join(part + "/" for part in steps[depth:]), 0))
+    return rules
+
+
 def _walk(folder: Path) -> Iterator[Path]:
-    """Every file under ``folder`` that ``.gitignore`` files (read without git) do not exclude."""
-    real = folder.resolve()
-    top = _work_tree(real)
-    rules: _Rules = []
-    if top is not None:
-        steps = real.relative_to(top).parts
-        for depth, base in enumerate([top, *(top.joinpath(*steps[: i + 1]) for i in range(len(steps) - 1))]):
-            below = "".join(part + "/" for part in steps[depth:])
-            for found in (_ignore_file(top / ".git" / "info" / "exclude") if depth == 0 else None, _ignore_file(base / ".gitignore")):
-                if found is not None:
-                    rules.append((found, "above", below))
-    rules_of = {"": rules}
+    """Every file under ``folder`` that ``.gitignore`` files (read without git) do not exclude.
+    Each folder's rules are its parent's and its own, so a tree without any costs a plain walk."""
+    rules_of = {"": _rules_above(folder.resolve())}
     start = len(os.fspath(folder)) + 1
     for current, dirs, names in os.walk(folder):
         relative = current[start:] + "/" if len(current) >= start else ""
-        here = rules_of.pop(relative.rstrip("/"), rules)
-        found = _ignore_file(Path(current) / ".gitignore") if ".gitignore" in names else None
-        if found is not None:
-            here = [*here, (found, "below", len(relative))]
-        kept = sorted(d for d in dirs if d not in SKIPPED_DIRS and not (here and _ignored(here, relative + d, True)))
-        dirs[:] = kept
-        for name in kept:
-            rules_of[relative + name] = here
+        rules = rules_of.pop(relative.rstrip("/"))
+        spec = _ignore_file(Path(current) / ".gitignore") if ".gitignore" in names else None
+        if spec is not None:
+            rules = [*rules, (spec, "", len(relative))]
+        dirs[:] = sorted(d for d in dirs if d not in SKIPPED_DIRS and not (rules and _ignored(rules, relative + d, True)))
+        for name in dirs:
+            rules_of[relative + name] = rules
         for name in sorted(names):
-            if not (here and _ignored(here, relative + name, False)):
+            if not (rules and _ignored(rules, relative + name, False)):
                 yield Path(current) / name
 
 

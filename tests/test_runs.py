@@ -214,7 +214,11 @@ def repository(tmp_path):
     (work / "sub").mkdir()
     (work / "sub" / ".gitignore").write_text("local.sh\n")
     (work / "sub" / "local.sh").write_text(V1)
+    (work / "sub" / "a.gen.sh").write_text(V1)  # ignored by the .gitignore above its folder
     (work / "sub" / "a.sh").write_text(V1)
+    (work / ".git" / "info").mkdir(exist_ok=True)
+    (work / ".git" / "info" / "exclude").write_text("sub/private.sh\n")
+    (work / "sub" / "private.sh").write_text(V1)
     return work
 
 
