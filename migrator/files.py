@@ -23,7 +23,6 @@ import contextlib
 import errno
 import os
 import re
-import secrets
 import signal
 import stat
 import subprocess
@@ -296,6 +295,10 @@ class NotWritten(Exception):
     """A file that was not written, and why (the run reports it and goes on)."""
 
 
+class ReadOnly(NotWritten):
+    """A read-only file, left as it is (not an error: its calls are still to migrate)."""
+
+
 def write(found: Stamp, original: bytes, data: bytes, force_read_only: bool = False) -> None:
     """Replace the file read as ``found`` (holding ``original``) by ``data``; NotWritten
     with the reason when it cannot or must not be."""
@@ -307,7 +310,7 @@ def write(found: Stamp, original: bytes, data: bytes, force_read_only: bool = Fa
     try:
         now = _check(directory, name, found, original)
         if read_only(now.st_mode) and not force_read_only:
-            raise NotWritten(f"read-only (mode {stat.S_IMODE(now.st_mode):04o}): left as it is; --force-readonly writes it")
+            raise ReadOnly(f"read-only (mode {stat.S_IMODE(now.st_mode):04o}): left as it is; --force-readonly writes it")
         if now.st_nlink > 1:
             _write_in_place(directory, name, data)
         else:
@@ -382,7 +385,7 @@ def _write_in_place(directory: int, name: str, data: bytes) -> None:
 
 
 def _write_by_rename(directory: int, name: str, now: os.stat_result, data: bytes) -> None:
-    temporary = f".{name}.datamimic-migrate-{os.getpid()}-{secrets.token_hex(3)}.tmp"
+    temporary = f".{name}.datamimic-migrate-{os.getpid()}-{os.urandom(3).hex()}.tmp"
     descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600, dir_fd=directory)
     try:
         try:
