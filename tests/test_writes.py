@@ -346,43 +346,48 @@ def annotate(tmp_path: Path, name: str, source: bytes) -> bytes:
 
 
 TASK = b'curl -s "https://acme.datamimic.io/api/v1/$P/tasks/$T"'
-TODO = b"# TODO(datamimic-v2): DM100 no v2 mapping for /api/v1/{\xe2\x80\xa6}/tasks/{\xe2\x80\xa6}"
+
+
+def todo_lines(result: bytes, source: bytes) -> list[int]:
+    """The line numbers (0-based) of the TODO lines; the rest must be the source as it was."""
+    lines = result.split(b"\n")
+    at = [i for i, line in enumerate(lines) if line.lstrip(b" \t").startswith(b"# TODO(datamimic-v2): DM")]
+    assert b"\n".join(line for i, line in enumerate(lines) if i not in at) == source
+    return at
 
 
 @pytest.mark.parametrize("string", [b"'start\nend'", b'"start\nend"', b"$'start\nend'"], ids=["single", "double", "ansi-c"])
 def test_annotate_never_writes_inside_a_shell_string(tmp_path, string):
     source = b"echo " + string + b"; " + TASK + b"\n"
-    assert annotate(tmp_path, "a.sh", source) == TODO + b"\n" + source
+    assert todo_lines(annotate(tmp_path, "a.sh", source), source) == [0]
 
 
 def test_annotate_never_writes_inside_a_python_string(tmp_path):
     source = b'import requests\nX = """doc\n""" + requests.get("https://acme.datamimic.io/api/v1/p/tasks/t").text\n'
-    result = annotate(tmp_path, "a.py", source)
-    assert result == b"import requests\n# TODO(datamimic-v2): DM100 no v2 mapping for /api/v1/p/tasks/t\n" + source.split(b"\n", 1)[1]
+    assert todo_lines(annotate(tmp_path, "a.py", source), source) == [1]
 
 
 def test_annotate_puts_the_line_above_a_continued_command(tmp_path):
     source = b"A=1 \\\n  B=2 " + TASK + b"\n"
-    assert annotate(tmp_path, "a.sh", source) == TODO + b"\n" + source
+    assert todo_lines(annotate(tmp_path, "a.sh", source), source) == [0]
 
 
 def test_annotate_keeps_crlf_and_counts_lines_as_the_findings_do(tmp_path):
     # A lone CR inside a string is no line end: the TODO goes above line 3, not into line 2.
     source = b'#!/bin/sh\r\nX="a\rb"\r\n' + TASK + b"\r\n"
-    assert annotate(tmp_path, "a.sh", source) == b'#!/bin/sh\r\nX="a\rb"\r\n' + TODO + b"\r\n" + TASK + b"\r\n"
+    result = annotate(tmp_path, "a.sh", source)
+    assert todo_lines(result, source) == [2]
+    assert result.split(b"\n")[2].endswith(b"\r")
 
 
 def test_annotate_is_idempotent_on_a_markdown_block_that_does_not_parse(tmp_path):
     source = b"# Doc\n\n```bash\nif then (\n" + TASK + b"\n```\n"
-    result = annotate(tmp_path, "doc.md", source)
-    assert result.count(b"TODO(datamimic-v2)") == 1
+    assert len(todo_lines(annotate(tmp_path, "doc.md", source), source)) == 1
 
 
 def test_annotate_in_a_makefile_recipe_keeps_the_recipe(tmp_path):
     source = b"all:\n\t" + TASK.replace(b"$", b"$$") + b"\n"
-    result = annotate(tmp_path, "Makefile", source)
-    assert result.count(b"TODO(datamimic-v2)") == 1
-    assert result.endswith(source)
+    assert todo_lines(annotate(tmp_path, "Makefile", source), source) == [0]
 
 
 def test_signals_stop_a_run_that_reads_a_slow_tree(tmp_path):
