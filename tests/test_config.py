@@ -97,6 +97,13 @@ def test_an_unknown_rule_id_in_the_configuration_is_an_error(tmp_path):
     assert "[tool.datamimic-migrate] ignore: no rule 'DM1155'" in result.stderr
 
 
+def test_an_unknown_rule_id_in_per_file_ignores_is_an_error(tmp_path):
+    (tmp_path / "pyproject.toml").write_text('[tool.datamimic-migrate.per-file-ignores]\n"ops/*.sh" = ["dm112", "DM1155"]\n')
+    result = cli("--check", ".", cwd=two_rules(tmp_path))
+    assert result.returncode == 2
+    assert "[tool.datamimic-migrate] per-file-ignores 'ops/*.sh': no rule 'DM1155'" in result.stderr
+
+
 @pytest.mark.parametrize("rule", ["dm112", "Dm112", "DM112", "dm11"])
 def test_rule_ids_are_read_in_any_case(tmp_path, rule):
     result = cli("--check", "--select", rule, ".", cwd=two_rules(tmp_path))
@@ -144,6 +151,15 @@ def test_an_output_that_cannot_be_written_stops_the_run_before_any_write(tmp_pat
     assert "Traceback" not in result.stderr
 
 
+def test_every_report_is_checked_before_any_write(tmp_path):
+    (tmp_path / "a.sh").write_text(V1)
+    result = cli("--report", "r.md", "--report", "/nonexistent/r.json", ".", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "--report /nonexistent/r.json: the folder /nonexistent does not exist" in result.stderr
+    assert (tmp_path / "a.sh").read_text() == V1
+    assert not (tmp_path / "r.md").exists()
+
+
 def test_a_report_over_a_file_the_run_migrates_is_refused(tmp_path):
     doc = "# Setup\n\n```bash\n" + V1 + "```\n"
     (tmp_path / "README.md").write_text(doc)
@@ -188,6 +204,18 @@ def test_the_nearest_project_with_a_table_wins(tmp_path):
     cli("inner", "nested", cwd=tmp_path)
     assert "/api/v2/projects/$P" in (inner / "b.sh").read_text()
     assert (nested / "c.sh").read_text() == OTHER_HOST
+
+
+def test_exclude_patterns_are_read_from_the_folder_of_the_pyproject_found(tmp_path):
+    project = configured(tmp_path / "project", 'exclude = ["legacy/"]\n')
+    (project / "legacy").mkdir()
+    (project / "legacy" / "old.sh").write_text(V1)
+    (project / "legacy.sh").write_text(V1)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    result = cli("--check", str(project), cwd=elsewhere)
+    assert "old.sh" not in result.stdout
+    assert "legacy.sh:1:1: DM112" in result.stdout and "a.sh:1:1: DM112" in result.stdout
 
 
 def test_config_file_option(tmp_path):

@@ -249,6 +249,16 @@ def test_fifos_sockets_and_devices_are_skipped_with_a_note(tmp_path):
     assert (tmp_path / "a.sh").read_bytes() == V2
 
 
+def test_an_excluded_folder_is_not_reported_for_its_fifos(tmp_path):
+    (tmp_path / "vendor").mkdir()
+    os.mkfifo(tmp_path / "vendor" / "pipe.sh")
+    (tmp_path / "a.sh").write_bytes(V1)
+    result = cli("--check", "--exclude", "vendor", ".", cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    assert "pipe.sh" not in result.stdout
+    assert "1 file scanned" in result.stderr
+
+
 def test_verify_skips_a_fifo(tmp_path):
     os.mkfifo(tmp_path / "pipe.sh")
     result = cli("verify", "pipe.sh", cwd=tmp_path)
