@@ -6,20 +6,26 @@ that ``--help`` and a pre-commit run on one file start fast.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import sys
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
 if TYPE_CHECKING:
     from migrator.config import Settings
+    from migrator.files import Listing
     from migrator.findings import FileResult
 
 EXIT_CLEAN, EXIT_PENDING, EXIT_ERROR = 0, 1, 2
+# Stopped by Ctrl-C: 128 + SIGINT, as a shell reports it (SIGTERM: 143, SIGHUP: 129).
+EXIT_INTERRUPTED = 130
 # Here rather than from report.render, so that --help does not import the report code.
 REPORT_FORMATS = ("md", "html", "json", "sarif", "gitlab")
 OUTPUT_FORMATS = ("text", "github", "gitlab", "json", "sarif")
@@ -91,15 +97,48 @@ def main() -> None:
     their rule id and left as they are.
 
     \b
-    Exit status: 0  nothing left to migrate
-                 1  files were (or would be) changed, or calls need review
-                 2  an error: a bad rule table or configuration, a file that
-                    could not be read or parsed (it is left untouched)
+    Exit status: 0    nothing left to migrate
+                 1    files were (or would be) changed, or calls need review
+                 2    an error: a bad rule table, configuration or option, a
+                      path that does not exist, a file that could not be read,
+                      parsed or written (it is left untouched; the run goes on)
+                 130  interrupted (Ctrl-C); 143, 129: stopped by SIGTERM, SIGHUP
     """
 
 
+class _Terminated(BaseException):
+    """SIGTERM or SIGHUP, raised where the run is, so that it stops as Ctrl-C does: cleaned up."""
+
+    def __init__(self, number: int) -> None:
+        self.number = number
+
+
+@contextlib.contextmanager
+def _stopped_by_signals() -> Iterator[None]:
+    """Ctrl-C exits 130, SIGTERM 143 and SIGHUP 129 (128 + the signal, as a shell says),
+    after every temporary file and worker is gone (the code they interrupt cleans up on
+    the way out)."""
+
+    def terminated(number: int, frame: object) -> None:
+        raise _Terminated(number)
+
+    stopping = [signal.SIGTERM, *([signal.SIGHUP] if hasattr(signal, "SIGHUP") else [])]
+    previous = {number: signal.signal(number, terminated) for number in stopping}
+    try:
+        yield
+    except KeyboardInterrupt:
+        click.echo("\ndatamimic-migrate: interrupted; files already written stay written, no file is half written.", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    except _Terminated as stop:
+        click.echo(f"datamimic-migrate: stopped by {signal.Signals(stop.number).name}; no file is half written.", err=True)
+        sys.exit(128 + stop.number)
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
 @main.command(hidden=True, cls=_Migrate)
-@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--diff", is_flag=True, help="Print a unified diff of the rewrite and write nothing.")
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 if anything is left to migrate.")
 @click.option("--unsafe-fixes", is_flag=True, default=None, help="Also apply unsafe fixes: a file name taken at run time, a shared variable changed.")
@@ -123,14 +162,21 @@ def main() -> None:
     metavar="GLOB",
     help="Leave out files and folders matching GLOB (a name, or a path from here; repeatable), beside pyproject's exclude.",
 )
-@click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, help="Worker processes (0: one per core).")
+@click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, help="Worker processes (0: one per core; at most one per core).")
+@click.option("--force-readonly", is_flag=True, help="Also rewrite read-only files (by default they are reported and left).")
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Read [tool.datamimic-migrate] from this file, not the nearest pyproject.toml.",
+)
 @click.option("--rules", "rules_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Use another rule table file.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only the summary.")
 @click.option(
     "--report",
     "report_paths",
     multiple=True,
-    type=click.Path(dir_okay=False, writable=True, allow_dash=True, path_type=Path),
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
     help="Write a review report: .md, .html, .json, .sarif (by extension); repeatable; - is standard output.",
 )
 @click.option(
@@ -147,12 +193,15 @@ def main() -> None:
 )
 @click.option("--statistics", is_flag=True, help="Print per-rule counts of each status instead of the findings.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when calls are left or files changed (errors still exit 2).")
+@_stopped_by_signals()
 def migrate(
     paths: tuple[Path, ...],
     diff: bool,
     check: bool,
     rules_file: Path | None,
+    config_file: Path | None,
     jobs: int,
+    force_readonly: bool,
     quiet: bool,
     report_paths: tuple[Path, ...],
     report_format: str | None,
@@ -173,38 +222,153 @@ def migrate(
     `ignore[DM105]`) on a call's line or the line before to leave it alone.
 
     \b
-    Exit status: 0  nothing left to migrate
-                 1  files were (or would be) changed, or calls need review
-                 2  an error: a bad rule table or configuration, a file that
-                    could not be read or parsed (it is left untouched)
+    Exit status: 0    nothing left to migrate
+                 1    files were (or would be) changed, or calls need review
+                 2    an error: a bad rule table, configuration or option, a
+                      path that does not exist, a file that could not be read,
+                      parsed or written (it is left untouched; the run goes on)
+                 130  interrupted (Ctrl-C); 143, 129: stopped by SIGTERM, SIGHUP
 
     Settings can also live in pyproject.toml under [tool.datamimic-migrate]:
     instances, select, ignore, assume-datamimic, unsafe-fixes, annotate,
     max-file-size, exclude, per-file-ignores.
     """
-    from migrator import engine, files
+    from migrator import engine
 
-    settings = _settings(rules_file, options)
+    groups = _settings_per_path(paths or (Path("."),), rules_file, config_file, options)
     outputs = _plan_outputs(report_paths, report_format, output_format, diff, statistics)
-    todo = [item for item in engine.plan(paths or (Path("."),)) if not settings.excluded(item[0])]
+    reports = [path for path, _ in outputs.reports if path is not None]
+    for path in reports:
+        _check_output(path, "--report")
+    cores = engine.cores()
+    if jobs > cores:
+        click.echo(f"datamimic-migrate: --jobs {jobs} lowered to {cores}, the cores this process may use.", err=True)
+    plans = []
+    listings: list[Listing] = []
+    for settings, group in groups:
+        walked: list[Listing] = []
+        engine.plan(group, walked)
+        kept = [_not_excluded(listing, settings) for listing in walked]
+        listings.extend(kept)
+        todo = [item for listing in kept for item in listing.files]
+        for report in reports:
+            todo = _without_report(todo, report)
+        plans.append((settings, todo))
+    total = sum(len(todo) for _, todo in plans)
     err = click.get_text_stream("stderr")
-    if len(todo) >= PROGRESS_MIN_FILES and err.isatty() and not quiet:
-        with click.progressbar(length=len(todo), label="Migrating", file=err) as bar:
-            results = engine.run(todo, settings, jobs, bar.update)
-    else:
-        results = engine.run(todo, settings, jobs)
+    results: list[FileResult] = []
+    for settings, todo in plans:
+        if total >= PROGRESS_MIN_FILES and err.isatty() and not quiet:
+            with click.progressbar(length=len(todo), label="Migrating", file=err) as bar:
+                results.extend(engine.run(todo, settings, jobs, bar.update))
+        else:
+            results.extend(engine.run(todo, settings, jobs))
+    results.extend(_special_files(listings))
+    results.sort(key=lambda r: r.path)
 
     write = not (diff or check)
     if diff:
         _print_diff(results)
     if write:
-        for result in results:
-            if result.outcome == "changed":
-                files.write_atomic(Path(result.path), result.migrated)
-    _write_outputs(outputs, results, settings, write, quiet)
+        results = engine.write(results, force_readonly)
+        _remove_stale_temporaries(listings, err)
+    settings = groups[0][0]  # every group has the same rule table
+    reports_written = _write_outputs(outputs, results, settings, write, quiet)
     click.echo(_summary(results, write), err=True)
     code = _exit_code(results)
+    if not reports_written:
+        code = EXIT_ERROR
     sys.exit(EXIT_CLEAN if exit_zero and code == EXIT_PENDING else code)
+
+
+def _fail(message: str) -> NoReturn:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(EXIT_ERROR)
+
+
+def _check_output(path: Path, option: str) -> None:
+    """An output that cannot be written stops the run before any file is touched.
+    Opening it for appending is the one test that does not lie (root, read-only mounts)."""
+    from migrator.files import display
+
+    shown = display(str(path))
+    if path.is_dir():
+        _fail(f"{option} {shown}: is a folder")
+    if not path.parent.is_dir():
+        _fail(f"{option} {shown}: the folder {display(str(path.parent))} does not exist")
+    existed = path.exists()
+    try:
+        with open(path, "ab"):
+            pass
+    except OSError as exc:
+        _fail(f"{option} {shown}: cannot be written: {exc.strerror or exc}")
+    if not existed:
+        path.unlink()
+
+
+def _not_excluded(listing: Listing, settings: Settings) -> Listing:
+    """What a walk found less what --exclude and exclude leave out: never read, and its
+    FIFOs and temporary files neither reported nor removed."""
+    from migrator.files import Listing
+
+    if not settings.exclude:
+        return listing
+    return Listing(
+        [item for item in listing.files if not settings.excluded(item[0])],
+        [path for path in listing.temporaries if not settings.excluded(path)],
+        [(path, what) for path, what in listing.special if not settings.excluded(path)],
+    )
+
+
+def _without_report(todo: list[tuple[Path, bool]], report: Path) -> list[tuple[Path, bool]]:
+    """The planned files less the report, which is written, not migrated. A report over a
+    file the run would migrate (a script, a Markdown file that is not a report of ours)
+    is refused."""
+    from migrator.engine import REPORT_MARK
+    from migrator.files import display, kind_of
+
+    try:
+        target = os.stat(report)
+        with open(report, "rb") as stream:
+            head = stream.read(256)
+    except OSError:
+        return todo
+    kept = [(path, named) for path, named in todo if not _same_file(path, target)]
+    if len(kept) < len(todo) and kind_of(report, head) is not None and not head.startswith(REPORT_MARK):
+        _fail(f"--report {display(str(report))}: is a file this run migrates, not a report; choose another path")
+    return kept
+
+
+def _same_file(path: Path, target: Any) -> bool:
+    try:
+        return os.path.samestat(os.stat(path), target)
+    except OSError:
+        return False
+
+
+def _special_files(listings: list[Listing]) -> list[FileResult]:
+    from migrator.findings import FileResult, Outcome
+
+    return [
+        FileResult(str(path), Outcome.SKIPPED, reason=f"{what}, not a regular file: not read")
+        for listing in listings
+        for path, what in listing.special
+    ]
+
+
+def _remove_stale_temporaries(listings: list[Listing], err: Any) -> None:
+    """Temporary files a killed run left (its process is gone) are removed by the next run
+    that writes; they are never read."""
+    from migrator.files import display, stale
+
+    for listing in listings:
+        for temporary in listing.temporaries:
+            if stale(temporary):
+                try:
+                    temporary.unlink()
+                except OSError:
+                    continue
+                click.echo(f"datamimic-migrate: removed {display(str(temporary))}, left by a run that was killed.", err=True)
 
 
 @dataclass(frozen=True)
@@ -249,8 +413,12 @@ def _format_for(path: Path, explicit: str | None) -> str | None:
     return suffix if suffix in REPORT_FORMATS else None
 
 
-def _write_outputs(outputs: _Outputs, results: list[FileResult], settings: Settings, written: bool, quiet: bool) -> None:
+def _write_outputs(outputs: _Outputs, results: list[FileResult], settings: Settings, written: bool, quiet: bool) -> bool:
+    """Everything but the summary; False when a report file could not be written (it is
+    said, and the rest is still written)."""
+    reports_written = True
     if outputs.reports or outputs.printed != "text":
+        from migrator.files import display
         from migrator.report import data, render
 
         report = data.build(results, settings.table, written)
@@ -258,8 +426,13 @@ def _write_outputs(outputs: _Outputs, results: list[FileResult], settings: Setti
             text = render.WRITERS[chosen](report, settings.table)
             if path is None:
                 click.echo(text, nl=False)
-            else:
-                path.write_text(text, encoding="utf-8")
+                continue
+            try:
+                # errors=: a byte that is not UTF-8 in a message shows as \udce9 rather than stop the run.
+                path.write_text(text, encoding="utf-8", errors="backslashreplace")
+            except OSError as exc:
+                click.echo(f"error: --report {display(str(path))}: {exc.strerror or exc}", err=True)
+                reports_written = False
         if outputs.printed != "text" and not outputs.statistics:
             click.echo(render.WRITERS[outputs.printed](report, settings.table), nl=False)
     if outputs.statistics:
@@ -272,6 +445,7 @@ def _write_outputs(outputs: _Outputs, results: list[FileResult], settings: Setti
             click.echo(statistics.as_text(rows, written), nl=False, file=click.get_text_stream(outputs.findings or "stdout"))
     elif outputs.findings and not quiet:
         _print_findings(results, click.get_text_stream(outputs.findings), written, settings)
+    return reports_written
 
 
 def _print_diff(results: list[FileResult]) -> None:
@@ -305,9 +479,13 @@ def _colour(line: str) -> str:
     return line
 
 
-def _settings(rules_file: Path | None, options: dict[str, Any], eager: bool = False) -> Settings:
-    """Settings from the options over pyproject.toml. A table given with --rules is
-    checked at once; the shipped one (tested) is loaded only when a file needs it."""
+def _settings(
+    rules_file: Path | None, options: dict[str, Any], eager: bool = False, config_file: Path | None = None, start: Path | None = None
+) -> Settings:
+    """Settings from the options over the configuration (``config_file``, or the nearest
+    pyproject.toml with a [tool.datamimic-migrate] table above ``start``). A table given
+    with --rules is checked at once; the shipped one (tested) is loaded only when a file
+    needs it, or when rule ids given must be checked against it."""
     from migrator.config import ConfigError, Settings, file_settings, find_pyproject, read_pyproject
 
     rules = None
@@ -319,11 +497,10 @@ def _settings(rules_file: Path | None, options: dict[str, Any], eager: bool = Fa
                 rules = ruletable.load(rules_file.resolve() if rules_file else None)
             except ruletable.RuleTableError as exc:
                 raise ConfigError(str(exc)) from exc
-        pyproject = find_pyproject(Path.cwd())
-        config = read_pyproject(pyproject)
+        source = config_file or find_pyproject(start or Path("."))
+        config = read_pyproject(source)
     except ConfigError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(EXIT_ERROR)
+        _fail(str(exc))
 
     def pick(key: str, default: Any) -> Any:
         value = options.get(key.replace("-", "_"))
@@ -331,29 +508,66 @@ def _settings(rules_file: Path | None, options: dict[str, Any], eager: bool = Fa
             return value
         return config.get(key, default)
 
-    return Settings(
+    settings = Settings(
         rules=rules,
         instances=tuple(options["instances"]) + tuple(config.get("instances", ())),
         assume_datamimic=bool(pick("assume-datamimic", False)),
-        select=frozenset(pick("select", ())),
-        ignore=frozenset(pick("ignore", ())),
+        select=frozenset(rule.upper() for rule in pick("select", ())),
+        ignore=frozenset(rule.upper() for rule in pick("ignore", ())),
         unsafe_fixes=bool(pick("unsafe-fixes", False)),
         annotate=bool(pick("annotate", False)),
         max_file_size=int(config.get("max-file-size", Settings.max_file_size)),
-        **file_settings(config, pyproject.parent if pyproject else Path.cwd(), tuple(options.get("exclude", ()))),
+        # Patterns of the configuration are read from its folder, those of --exclude from here.
+        **file_settings(config, source.parent if source else Path.cwd(), tuple(options.get("exclude", ()))),
     )
+    for key in ("select", "ignore"):
+        given = pick(key, ())
+        if given:
+            where = f"--{key}" if options.get(key) else f"{source}: [tool.datamimic-migrate] {key}"
+            _check_rule_ids(settings, given, where)
+    for pattern, given in config.get("per-file-ignores", {}).items():
+        if given:
+            _check_rule_ids(settings, given, f"{source}: [tool.datamimic-migrate] per-file-ignores {pattern!r}")
+    return settings
+
+
+def _check_rule_ids(settings: Settings, given: Any, where: str) -> None:
+    """Every id given must name a rule, or be the prefix of one (ids are read in any case)."""
+    known = settings.table.ids
+    unknown = [rule for rule in given if not any(i.startswith(rule.upper()) for i in known)]
+    if unknown:
+        _fail(f"{where}: no rule {', '.join(repr(u) for u in unknown)}; `datamimic-migrate rules` lists them")
+
+
+def _settings_per_path(
+    paths: tuple[Path, ...], rules_file: Path | None, config_file: Path | None, options: dict[str, Any]
+) -> list[tuple[Settings, list[Path]]]:
+    """The paths grouped by the configuration that applies to them, each with its settings."""
+    from migrator.config import ConfigError, find_pyproject
+
+    groups: dict[Path | None, list[Path]] = {}
+    for path in paths:
+        try:
+            source = config_file or find_pyproject(path if path.exists() else path.parent)
+        except ConfigError as exc:
+            _fail(str(exc))
+        groups.setdefault(source, []).append(path)
+    return [(_settings(rules_file, options, config_file=source, start=group[0]), group) for source, group in groups.items()]
 
 
 def _print_findings(results: list[FileResult], stream: Any, written: bool, settings: Settings | None = None) -> None:
     """One line per finding; on a terminal the rule id links to its docs (OSC 8), as ruff's do."""
+    from migrator.files import display
+
     linked = settings is not None and stream.isatty() and os.environ.get("TERM") != "dumb"
     for result in results:
+        path = display(result.path)
         for finding in result.findings:
-            status = finding.status.label(written)
+            status = finding.status.label(written and result.outcome == "changed")
             rule = _hyperlink(finding.rule, settings) if linked else finding.rule
-            click.echo(f"{result.path}:{finding.line}:{finding.column}: {rule} [{status}] {finding.message}", file=stream)
-        if result.outcome == "skipped":
-            click.echo(f"{result.path}: skipped: {result.reason}", file=stream)
+            click.echo(f"{path}:{finding.line}:{finding.column}: {rule} [{status}] {display(finding.message)}", file=stream)
+        if result.outcome == "skipped" and not result.findings:
+            click.echo(f"{path}: skipped: {result.reason}", file=stream)
 
 
 def _hyperlink(rule: str, settings: Settings) -> str:
@@ -443,9 +657,13 @@ def verify_command(
 
     if base is not None and no_base:
         raise click.UsageError("--base and --no-base exclude each other")
-    settings = _settings(rules_file, options)
+    settings = _settings(rules_file, options, start=scripts[0])
     results = []
     for script in scripts:
+        what = files.special(script.stat().st_mode)
+        if what is not None:  # a FIFO would never end, nor would /dev/zero
+            click.echo(f"{files.display(str(script))}: skipped: {what}, not a regular file: not read", err=True)
+            continue
         data = script.read_bytes()
         kind = files.kind_of(script, data[:256])
         if kind not in ("shell", "python"):

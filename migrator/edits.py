@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import cached_property
 
 from migrator.findings import Finding, Status, TextEdit
 
-IGNORE = re.compile(rb"datamimic-migrate:\s*ignore(?!-file)(?:\[(?P<ids>[A-Z0-9,\s]+)\])?")
+# Rule ids are read in any case, as on the command line: ignore[dm105] is ignore[DM105], not "ignore all".
+IGNORE = re.compile(rb"datamimic-migrate:\s*ignore(?!-file)(?:\[(?P<ids>[A-Za-z0-9,\s]+)\])?")
 IGNORE_FILE = re.compile(rb"datamimic-migrate:\s*ignore-file(?:\[(?P<ids>[A-Za-z0-9,\s]+)\])?")
 
 
@@ -167,29 +169,39 @@ def _conflicts(edits: list[ByteEdit]) -> set[ByteEdit]:
 TODO = b"TODO(datamimic-v2)"
 
 
-def annotations(source: bytes, findings: list[Finding]) -> list[ByteEdit]:
+def annotations(
+    source: bytes, findings: list[Finding], fits: Callable[[bytes], bool] | None = None
+) -> list[ByteEdit]:
     """A ``# TODO(datamimic-v2): ...`` line above each call that needs a person (once per line).
 
-    Not where the line before continues a shell command with a backslash: a
-    comment there would cut the command in two.
+    ``fits`` tells whether the source with one TODO line in it is the same program
+    (see annotate.py); where it is not (inside a multi-line string, after a line
+    continued with a backslash), the line goes higher. A call already annotated
+    (a TODO line above it, or on its own line when its block does not parse) gets
+    no second one. The TODO line ends as the line it stands before (CRLF or LF).
     """
-    lines = source.splitlines(keepends=True)
+    lines = [line + b"\n" for line in source.split(b"\n")]  # only "\n" ends a line, as for line numbers
+    lines[-1] = lines[-1][:-1]
     starts = [0]
     for line in lines:
         starts.append(starts[-1] + len(line))
-    newline = b"\r\n" if b"\r\n" in source else b"\n"
     edits: dict[int, ByteEdit] = {}
     for finding in findings:
         if finding.status not in (Status.REVIEW, Status.UNMAPPED, Status.UNSAFE) or finding.line > len(lines):
             continue
-        previous = lines[finding.line - 2] if finding.line > 1 else b""
-        if TODO in previous or previous.rstrip(b"\r\n").endswith(b"\\") or finding.line in edits:
+        if finding.line in edits or TODO in lines[finding.line - 1]:
             continue
-        line = lines[finding.line - 1]
-        indent = line[: len(line) - len(line.lstrip(b" \t"))]
-        text = f"# TODO(datamimic-v2): {finding.rule} {finding.message}".encode().replace(b"\n", b" ")
-        at = starts[finding.line - 1]
-        edits[finding.line] = ByteEdit(at, at, indent + text + newline)
+        text = f"# TODO(datamimic-v2): {finding.rule} {finding.message}".encode().replace(b"\n", b" ").replace(b"\r", b" ")
+        for number in range(finding.line, 0, -1):
+            if number > 1 and TODO in lines[number - 2]:
+                break  # annotated already, here or on an earlier run
+            line = lines[number - 1]
+            indent = line[: len(line) - len(line.lstrip(b" \t"))]
+            ending = b"\r\n" if line.endswith(b"\r\n") or (not line.endswith(b"\n") and b"\r\n" in source) else b"\n"
+            edit = ByteEdit(starts[number - 1], starts[number - 1], indent + text + ending)
+            if fits is None or fits(apply(source, [edit])):
+                edits.setdefault(number, edit)
+                break
     return list(edits.values())
 
 

@@ -8,11 +8,13 @@ are never parsed; front ends are imported only when a file needs one.
 
 from __future__ import annotations
 
+import errno
 import os
 import traceback
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING, BinaryIO
 
 from migrator import files, gate
 from migrator.hosts import KINDS as HOSTS
@@ -31,7 +33,13 @@ from migrator.edits import (
 )
 from migrator.findings import FileResult, Finding, Outcome, Status
 
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
+
 BOM = b"\xef\xbb\xbf"
+# The first line of a Markdown report of ours (report.md.j2): a later run does not read
+# the report's snippets as code to migrate.
+REPORT_MARK = b"## datamimic-migrate report"
 # Kinds where a "# TODO" line would not be a comment (a notebook's lines are JSON), or that are never written.
 UNCOMMENTABLE = {"notebook", "elsewhere"}
 # Below this many candidate files, starting worker processes costs more than it saves.
@@ -49,14 +57,25 @@ def _front_end(kind: str) -> Callable:
 
         return migrate
     if kind == "python":
-        from migrator.python.migrate import migrate
-
-        return migrate
+        return _python
     if kind == "elsewhere":
         from migrator.elsewhere import scan
 
         return scan
     raise ValueError(f"no front end for {kind}")
+
+
+def _python(source: bytes, settings: Settings) -> tuple[list[Fix], list[Finding]]:
+    """The Python front end for code inside another file, after the check that keeps libcst
+    from crashing the run."""
+    from migrator.limits import python_nesting
+    from migrator.python.migrate import migrate
+    from migrator.python.tree import ParseError
+
+    problem = python_nesting(source)
+    if problem is not None:
+        raise ParseError(problem)
+    return migrate(source, settings)
 
 
 def _parse_errors(kind: str) -> tuple[type[Exception], ...]:
@@ -104,14 +123,19 @@ def migrate_python(files: dict[str, bytes], settings: Settings) -> dict[str, Fil
     of them (a base in a settings module, the paths in a client, the reads in a script).
     A module without a candidate string is read for what it tells the others (it imports
     their constants, calls their wrappers) and changes only where their fixes reach it."""
+    from migrator.limits import python_nesting
     from migrator.python.migrate import migrate_files
 
     bodies = {path: data[len(BOM) :] if data.startswith(BOM) else data for path, data in files.items()}
+    # Nested past what libcst survives: never parsed (it would kill the whole run).
+    too_deep = {path: problem for path, body in bodies.items() if (problem := python_nesting(body)) is not None}
+    bodies = {path: body for path, body in bodies.items() if path not in too_deep}
     try:
         planned, errors = migrate_files(bodies, settings)
     except Exception as exc:  # a bug of ours must not stop the run or touch the files
         reason = f"internal error, file left untouched: {_exception(exc)}"
         return {path: _failed(path, reason) for path, data in files.items() if is_candidate(data, settings)}
+    errors = {**too_deep, **errors}
     results = {path: _failed(path, f"cannot parse: {error}") for path, error in errors.items() if is_candidate(files[path], settings)}
     readable = {path: data for path, data in files.items() if path in planned}
     fixes = [(path, fix) for path, (found, _) in planned.items() for fix in found]
@@ -164,7 +188,11 @@ def _finish(
             if path in broken:
                 continue
             all_findings = tuple(sorted([*kept.get(path, []), *fixed.get(path, [])], key=lambda f: (f.line, f.column, f.rule)))
-            notes = annotations(body, list(all_findings)) if settings.annotate and kinds[path] not in UNCOMMENTABLE else []
+            notes = []
+            if settings.annotate and kinds[path] not in UNCOMMENTABLE:
+                from migrator.annotate import same_program
+
+                notes = annotations(body, list(all_findings), same_program(kinds[path], body))
             new = apply(body, [*edits.get(path, ()), *notes])
             if new == body:
                 results[path] = FileResult(path, Outcome.UNCHANGED, all_findings)
@@ -215,45 +243,90 @@ def _failed(path: str, reason: str) -> FileResult:
 
 @dataclass(frozen=True)
 class Candidate:
-    """A file worth parsing: its kind and bytes."""
+    """A file worth parsing: its kind and bytes, and the file they were read from."""
 
     path: str
     kind: str
     data: bytes
+    stamp: files.Stamp | None = None
+
+
+# How an error opening a path reads, for the errors that say more than strerror.
+OPEN_ERRORS = {errno.ENOENT: "does not exist", errno.ELOOP: "a symbolic link loop", errno.EISDIR: "is a folder"}
+UTF16 = (b"\xff\xfe", b"\xfe\xff")
+
+
+def _open_error(path: Path, exc: OSError) -> str:
+    if exc.errno == errno.ENOENT and os.path.islink(path):
+        return f"a symbolic link to a missing file ({os.readlink(path)})"
+    return OPEN_ERRORS.get(exc.errno or 0) or f"cannot read: {exc.strerror or exc}"
+
+
+def _skipped(name: str, reason: str, holds_v1: bool) -> FileResult:
+    """A file not migrated. One that holds a v1 candidate is a finding: it is left to do."""
+    if not holds_v1:
+        return FileResult(name, Outcome.SKIPPED, reason=reason)
+    message = f"holds a v1 call but is not migrated: {reason}; migrate it by hand"
+    return FileResult(name, Outcome.SKIPPED, (Finding("DM001", Status.REVIEW, 1, 1, message),), reason=reason)
+
+
+def _holds_v1(stream: BinaryIO, data: bytes, settings: Settings) -> bool:
+    """Whether a file too large to migrate holds a candidate anywhere, read in pieces."""
+    overlap = max(map(len, settings.candidates), default=1)
+    while True:
+        if is_candidate(data, settings):
+            return True
+        more = stream.read(1 << 20)
+        if not more:
+            return False
+        data = data[-overlap:] + more
 
 
 def read(path: Path, settings: Settings, explicit: bool = False) -> Candidate | FileResult | None:
     """Read one file: a Candidate to parse, a FileResult when there is nothing to parse,
-    or None for a file the migrator does not read."""
+    or None for a file the migrator does not read. Only regular files are read (discovery
+    passes by the others), and opening never waits: a FIFO put in a file's place since
+    then is not read either."""
     name = str(path)
     try:
-        with open(path, "rb") as stream:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+        with open(descriptor, "rb") as stream:
+            info = os.fstat(descriptor)
+            what = files.special(info.st_mode)
+            if what is not None:
+                return FileResult(name, Outcome.SKIPPED, reason=f"{what}, not a regular file: not read")
             # Most files of a tree are not scripts: the #! line decides before the rest is read.
             head = stream.read(256)
             kind = files.kind_of(path, head)
             if kind is None and not explicit:
                 return None
             data = head + stream.read(max(0, settings.max_file_size + 1 - len(head)))
+            if len(data) > settings.max_file_size:
+                reason = f"larger than {settings.max_file_size} bytes (max-file-size)"
+                return _skipped(name, reason, _holds_v1(stream, data, settings))
     except OSError as exc:
-        return _failed(name, f"cannot read: {exc.strerror or exc}")
+        return _failed(name, _open_error(path, exc))
+    if data.startswith(REPORT_MARK):  # a report of ours: its snippets are not code to migrate
+        return FileResult(name, Outcome.SKIPPED, reason="a datamimic-migrate report: not read") if explicit else None
     if kind is None:
         if is_candidate(data, settings):
-            return FileResult(name, Outcome.SKIPPED, reason="not a file kind the migrator reads")
+            return _skipped(name, "not a file kind the migrator reads", True)
         return None
-    if len(data) > settings.max_file_size:
-        return FileResult(name, Outcome.SKIPPED, reason=f"larger than {settings.max_file_size} bytes")
     if files.is_binary(data):
-        return FileResult(name, Outcome.SKIPPED, reason="binary file")
+        wide = data.startswith(UTF16)
+        text = data.decode("utf-16", "replace").encode() if wide else data
+        reason = "UTF-16 text, which the migrator does not rewrite" if wide else "binary file"
+        return _skipped(name, reason, is_candidate(text, settings))
     if not is_candidate(data, settings):
         return FileResult(name, Outcome.UNCHANGED)
-    return Candidate(name, kind, data)
+    return Candidate(name, kind, data, files.stamp(path, info))
 
 
 def migrate_path(path: Path, settings: Settings, explicit: bool = False) -> FileResult | None:
     """Read and migrate one file; None for a file the migrator does not read."""
     found = read(path, settings, explicit)
     if isinstance(found, Candidate):
-        return migrate_source(found.path, found.data, found.kind, settings)
+        return _migrate_many([found], settings)[0]
     return found
 
 
@@ -264,7 +337,7 @@ def _migrate_many(batch: list[Task], settings: Settings) -> list[FileResult]:
     out: list[FileResult] = []
     for task in batch:
         if isinstance(task, Candidate):
-            out.append(migrate_source(task.path, task.data, task.kind, settings))
+            out.append(replace(migrate_source(task.path, task.data, task.kind, settings), stamp=task.stamp))
         else:
             out.extend(migrate_python(task, settings).values())
     return out
@@ -282,11 +355,21 @@ def _tasks(candidates: list[Candidate], todo: list[tuple[Path, bool]], settings:
     return tasks
 
 
-def plan(paths: Iterable[Path]) -> list[tuple[Path, bool]]:
-    """The files to look at, each with whether it was named on the command line."""
-    paths = list(paths)
-    named = {p for p in paths if not p.is_dir()}
-    return [(path, path in named) for path in files.discover(paths)]
+def plan(paths: Iterable[Path], listing: list[files.Listing] | None = None) -> list[tuple[Path, bool]]:
+    """The files to look at, each once, with whether it was named on the command line.
+    ``listing`` receives the whole walk (FIFOs and devices met, temporary files of ours)."""
+    found = files.discover(paths)
+    if listing is not None:
+        listing.append(found)
+    return found.files
+
+
+def cores() -> int:
+    """The cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
 
 
 def run(
@@ -298,7 +381,8 @@ def run(
     """Migrate the planned files (nothing is written here).
 
     Reading and the candidate check stay in this process (they are cheap, and
-    shipping every file to a worker costs more); only parsing is spread over cores.
+    shipping every file to a worker costs more); only parsing is spread over
+    cores, at most one worker per core (``jobs`` beyond that is lowered).
     """
     results: list[FileResult] = []
     candidates: list[Candidate] = []
@@ -312,31 +396,143 @@ def run(
         if progress:
             progress(1)
     tasks = _tasks(candidates, todo, settings)
+    # What each file was when read, for the write: the modules a program read besides the
+    # candidates are stamped now, right after they were read.
+    stamps = {c.path: c.stamp for c in candidates}
+    for task in tasks:
+        if isinstance(task, dict):
+            stamps.update({path: files.stamp_now(Path(path)) for path in task if path not in stamps})
     candidate_paths = {c.path for c in candidates}
 
     def count(task: Task) -> int:
         return 1 if isinstance(task, Candidate) else sum(path in candidate_paths for path in task)
 
     done: list[FileResult] = []
-    jobs = jobs or os.cpu_count() or 1
+    jobs = min(jobs or cores(), cores())
     if jobs == 1 or len(tasks) < PARALLEL_THRESHOLD:
         for task in tasks:
             done.extend(_migrate_many([task], settings))
             if progress:
                 progress(count(task))
     else:
-        from concurrent.futures import (
-            ProcessPoolExecutor,  # here: a hook run on a few files never needs it
-        )
 
-        size = max(1, min(16, len(tasks) // (jobs * 4)))
-        batches = [tasks[i : i + size] for i in range(0, len(tasks), size)]
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            for batch, found in zip(batches, pool.map(_migrate_many, batches, [settings] * len(batches))):
-                done.extend(found)
-                if progress:
-                    progress(sum(count(task) for task in batch))
+        def finished(batch: list[Task]) -> None:
+            if progress:
+                progress(sum(map(count, batch)))
+
+        done.extend(_in_workers(tasks, settings, jobs, finished))
     # A module read for a program replaces what reading it alone said of it.
     by_path = {result.path: result for result in results}
-    by_path.update({result.path: result for result in done})
+    by_path.update({result.path: replace(result, stamp=stamps.get(result.path)) for result in done})
     return sorted(by_path.values(), key=lambda r: r.path)
+
+
+def _in_workers(tasks: list[Task], settings: Settings, jobs: int, finished: Callable[[list[Task]], None]) -> list[FileResult]:
+    """Parse in worker processes that die with this one, however it ends. A worker that
+    dies (a parser crash) costs its batch a second try, each task in a process of its own."""
+    from concurrent.futures import ProcessPoolExecutor  # here: a hook run on a few files never needs it
+    from concurrent.futures.process import BrokenProcessPool
+
+    size = max(1, min(16, len(tasks) // (jobs * 4)))
+    batches = [tasks[i : i + size] for i in range(0, len(tasks), size)]
+    results: list[FileResult] = []
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_worker_started)
+    try:
+        futures = [pool.submit(_migrate_many, batch, settings) for batch in batches]
+        for batch, future in zip(batches, futures):
+            try:
+                results.extend(future.result())
+            except BrokenProcessPool:
+                for task in batch:
+                    results.extend(_alone(task, settings))
+            finished(batch)
+    except BaseException:  # Ctrl-C, SIGTERM: no worker outlives the run
+        _stop(pool)
+        raise
+    pool.shutdown()
+    return results
+
+
+def _worker_started() -> None:
+    """In a worker: die when the parent does (even by SIGKILL), and leave Ctrl-C to the parent."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _die_with_parent()
+
+
+def _die_with_parent() -> None:
+    import ctypes
+    import signal
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        PR_SET_PDEATHSIG = 1
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass  # not Linux: the parent still stops its workers when it is stopped
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Stop a pool now: its workers are killed, not waited for (shutdown alone would let
+    each finish its batch, however long that takes)."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())  # no public handle before Python 3.14
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.kill()
+    for process in processes:
+        process.join(timeout=5)
+
+
+def _alone(task: Task, settings: Settings) -> list[FileResult]:
+    """Migrate one task in a process of its own; a crash there is reported, not shared."""
+    import multiprocessing
+    import signal
+
+    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
+    receive, send = context.Pipe(duplex=False)
+    worker = context.Process(target=_alone_worker, args=(task, settings, send), daemon=True)
+    worker.start()
+    send.close()
+    try:
+        results = receive.recv()
+    except EOFError:
+        worker.join()
+        code = worker.exitcode or 0
+        died = f"signal {signal.Signals(-code).name}" if code < 0 else f"exit status {code}"
+        reason = f"the parser crashed on this file ({died}); it is left untouched"
+        paths = [task.path] if isinstance(task, Candidate) else [path for path, data in task.items() if is_candidate(data, settings)]
+        return [_failed(path, reason) for path in paths]
+    worker.join()
+    return results
+
+
+def _alone_worker(task: Task, settings: Settings, send: object) -> None:
+    _die_with_parent()
+    send.send(_migrate_many([task], settings))  # type: ignore[attr-defined]
+
+
+def write(results: list[FileResult], force_read_only: bool = False) -> list[FileResult]:
+    """Write the changed files; a file that is not written is reported, and the others are.
+
+    A read-only file is left (skipped; its calls stay to do) unless ``force_read_only``;
+    any other file not written is an error of the run.
+    """
+    out = []
+    for result in results:
+        if result.outcome is not Outcome.CHANGED:
+            out.append(result)
+            continue
+        try:
+            if result.stamp is None:
+                raise files.NotWritten("internal error: no record of the file that was read")
+            files.write(result.stamp, result.original, result.migrated, force_read_only)
+        except files.ReadOnly as exc:
+            finding = Finding("DM001", Status.REVIEW, 1, 1, f"not written: {exc}")
+            result = replace(result, outcome=Outcome.SKIPPED, reason=str(exc), findings=(finding, *result.findings))
+        except files.NotWritten as exc:
+            finding = Finding("DM001", Status.ERROR, 1, 1, f"not written: {exc}")
+            result = replace(result, outcome=Outcome.FAILED, reason=str(exc), findings=(finding, *result.findings))
+        out.append(result)
+    return out

@@ -8,6 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from migrator.files import Stamp
 
 
 class Status(StrEnum):
@@ -69,3 +73,4 @@ class FileResult:
     reason: str = ""  # why skipped or failed
     original: bytes = field(default=b"", repr=False)
     migrated: bytes = field(default=b"", repr=False)
+    stamp: Stamp | None = field(default=None, repr=False, compare=False)  # the file read, for the write

@@ -40,23 +40,26 @@ def test_file_mode_is_kept_and_write_is_atomic(tmp_path, settings):
     script.write_bytes(V1 + b"\n")
     script.chmod(0o751)
     result = engine.migrate_path(script, settings)
-    files.write_atomic(script, result.migrated)
+    [written] = engine.write([result])
+    assert written.outcome is Outcome.CHANGED
     assert script.read_bytes() == V2 + b"\n"
     assert stat.S_IMODE(script.stat().st_mode) == 0o751
     assert [p.name for p in tmp_path.iterdir()] == ["run.sh"]  # no temporary file left
 
 
-def test_failed_write_leaves_the_file(tmp_path, monkeypatch):
+def test_failed_write_leaves_the_file(tmp_path, monkeypatch, settings):
     script = tmp_path / "run.sh"
-    script.write_bytes(b"old\n")
+    script.write_bytes(V1 + b"\n")
+    result = engine.migrate_path(script, settings)
 
-    def broken(*args):
-        raise OSError("disk full")
+    def broken(*args, **kwargs):
+        raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "replace", broken)
-    with pytest.raises(OSError):
-        files.write_atomic(script, b"new\n")
-    assert script.read_bytes() == b"old\n"
+    [written] = engine.write([result])
+    assert written.outcome is Outcome.FAILED
+    assert written.reason == "cannot write: No space left on device"
+    assert script.read_bytes() == V1 + b"\n"
     assert [p.name for p in tmp_path.iterdir()] == ["run.sh"]
 
 
@@ -78,7 +81,7 @@ def test_large_files_are_skipped(tmp_path, settings):
     small = settings.__class__(settings.table, max_file_size=len(V1))
     [result] = engine.run(engine.plan([tmp_path]), small, jobs=1)
     assert result.outcome is Outcome.SKIPPED
-    assert result.reason == f"larger than {len(V1)} bytes"
+    assert result.reason == f"larger than {len(V1)} bytes (max-file-size)"
 
 
 def test_gitignored_files_are_not_walked(tmp_path, settings):
@@ -140,6 +143,6 @@ def test_a_symbolic_link_stays_a_link(tmp_path, settings):
     link = tmp_path / "link.sh"
     link.symlink_to(target)
     result = engine.migrate_path(link, settings, explicit=True)
-    files.write_atomic(link, result.migrated)
+    engine.write([result])
     assert link.is_symlink()
     assert target.read_bytes() == V2 + b"\n"

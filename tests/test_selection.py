@@ -106,9 +106,9 @@ def test_per_file_ignores_in_pyproject(tmp_path):
 @pytest.mark.parametrize(
     ("toml", "message"),
     [
-        ('exclude = "legacy"', "'exclude' must be a list of file patterns"),
-        ('per-file-ignores = ["a"]', "'per-file-ignores' must be a table of file pattern = [rule ids]"),
-        ('per-file-ignores = {"a.sh" = "DM107"}', "'per-file-ignores' must be a table of file pattern = [rule ids]"),
+        ('exclude = "legacy"', "exclude must be a list of file patterns, not the string 'legacy'"),
+        ('per-file-ignores = ["a"]', "per-file-ignores must be a table of file pattern = [rule ids], not the list ['a']"),
+        ('per-file-ignores = {"a.sh" = "DM107"}', "per-file-ignores must be a table of file pattern = [rule ids], not the table {'a.sh': 'DM107'}"),
     ],
 )
 def test_wrong_types_are_configuration_errors(toml, message, tmp_path):

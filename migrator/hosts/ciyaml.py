@@ -34,8 +34,10 @@ def regions(source: bytes) -> list[Region]:
     byte_of = _byte_offsets(text)
     found: list[Region] = []
     variables: list[Region] = []
+    walked: set[int] = set()
+    taken: set[int] = set()
     for document in documents:
-        _walk(document, source, byte_of, found, variables, yaml)
+        _walk(document, source, byte_of, found, variables, yaml, (walked, taken))
     shell = [r for r in found if r.kind == "shell" and not r.skipped]
     others = [r for r in found if r not in shell]
     for region in others:
@@ -56,24 +58,30 @@ def _byte_offsets(text: str) -> list[int] | None:
     return table
 
 
-def _walk(node, source: bytes, byte_of, found: list[Region], variables: list[Region], yaml) -> None:
+def _walk(node, source: bytes, byte_of, found: list[Region], variables: list[Region], yaml, seen: tuple[set[int], set[int]]) -> None:
+    # A node an alias repeats is the same bytes of the file: walked once, and its script
+    # taken once. (Walking every use expands an alias bomb: a 1 KB file took minutes.)
+    walked, taken = seen
+    if id(node) in walked:
+        return
+    walked.add(id(node))
     if isinstance(node, yaml.MappingNode):
         shell = next((v.value for k, v in node.value if getattr(k, "value", None) == "shell"), "")
         kind = "python" if str(shell).startswith("python") else None if shell and "sh" not in str(shell) else "shell"
         for key, value in node.value:
             name = getattr(key, "value", None)
             if name in KEYS and kind is not None:
-                for scalar in _scalars(value, yaml):
+                for scalar in _scalars(value, yaml, taken):
                     region = _region(scalar, source, byte_of, kind)
                     if region is not None:
                         found.append(region)
             elif name in VARIABLE_KEYS and isinstance(value, yaml.MappingNode):
                 variables.extend(_assignments(value, source, byte_of, yaml))
             else:
-                _walk(value, source, byte_of, found, variables, yaml)
+                _walk(value, source, byte_of, found, variables, yaml, seen)
     elif isinstance(node, yaml.SequenceNode):
         for item in node.value:
-            _walk(item, source, byte_of, found, variables, yaml)
+            _walk(item, source, byte_of, found, variables, yaml, seen)
 
 
 def _assignments(mapping, source: bytes, byte_of, yaml) -> list[Region]:
@@ -93,11 +101,14 @@ def _assignments(mapping, source: bytes, byte_of, yaml) -> list[Region]:
     return out
 
 
-def _scalars(node, yaml) -> list:
+def _scalars(node, yaml, seen: set[int]) -> list:
+    if id(node) in seen:
+        return []
+    seen.add(id(node))
     if isinstance(node, yaml.ScalarNode):
         return [node]
     if isinstance(node, yaml.SequenceNode):
-        return [s for item in node.value for s in _scalars(item, yaml)]
+        return [s for item in node.value for s in _scalars(item, yaml, seen)]
     return []
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 
 from migrator import docs
+from migrator.files import display
 from migrator.findings import FileResult, Outcome, Status, TextEdit
 from migrator.report.diff import unified_diff
 from migrator.report.secrets import Masker
@@ -78,7 +79,7 @@ class Report:
 
 
 def _display_path(path: str) -> str:
-    return path.removeprefix("./")
+    return display(path.removeprefix("./"))  # a name that is not UTF-8 shows as caf\xe9.sh
 
 
 def build(results: list[FileResult], table: RuleTable, written: bool) -> Report:
@@ -104,7 +105,7 @@ def build(results: list[FileResult], table: RuleTable, written: bool) -> Report:
         )
         statuses.update(f.status.value for f in result.findings)
         per_rule.update(f.rule for f in result.findings)
-        diff = mask(unified_diff(result)) if result.outcome is Outcome.CHANGED else ""
+        diff = display(mask(unified_diff(result))) if result.outcome is Outcome.CHANGED else ""
         if findings or result.outcome is not Outcome.UNCHANGED:
             files.append(ReportFile(path, result.outcome.value, result.reason, findings, diff))
     outcomes = Counter(r.outcome for r in results)
