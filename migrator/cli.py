@@ -566,7 +566,7 @@ def _print_findings(results: list[FileResult], stream: Any, written: bool, setti
             status = finding.status.label(written and result.outcome == "changed")
             rule = _hyperlink(finding.rule, settings) if linked else finding.rule
             click.echo(f"{path}:{finding.line}:{finding.column}: {rule} [{status}] {display(finding.message)}", file=stream)
-        if result.outcome == "skipped" and not result.findings:
+        if result.outcome == "skipped" and not any(f.rule == "DM001" for f in result.findings):  # DM001 says why
             click.echo(f"{path}: skipped: {result.reason}", file=stream)
 
 

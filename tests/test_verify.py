@@ -365,3 +365,28 @@ def test_a_script_not_at_the_revision_is_an_error(migrated_in_place):
     result = verify_in(migrated_in_place, "--base", "HEAD", "new.sh")
     assert result.returncode == 2
     assert "new.sh:1:1: DM001 [error] new.sh is not in git at HEAD" in result.stdout
+
+
+def test_bubblewrap_works_from_a_checkout_under_tmp(tmp_path, monkeypatch):
+    """bubblewrap gives the script an empty /tmp: a checkout or a virtualenv made there (as a
+    CI clone often is) must still be seen by the launcher, or verify falls back to a weaker
+    sandbox without saying why."""
+    from migrator.verify import sandbox as sandboxes
+
+    if not shutil.which("bwrap") or subprocess.run(["bwrap", "--ro-bind", "/", "/", "true"], capture_output=True).returncode:
+        pytest.skip("bubblewrap is not installed or may not create namespaces here")
+    launcher = tmp_path / "checkout" / "launch.py"
+    launcher.parent.mkdir()
+    shutil.copy(sandboxes.LAUNCHER, launcher)
+    monkeypatch.setattr(sandboxes, "LAUNCHER", launcher)
+    assert sandboxes.works(sandboxes.BUBBLEWRAP)
+
+
+def test_a_skipped_script_says_why_beside_the_sandbox_note(capsys):
+    from migrator.cli import _print_findings
+    from migrator.findings import FileResult, Finding, Outcome, Status
+
+    note = Finding("DM002", Status.POSSIBLE, 1, 1, "verify ran the script in a network and process namespace of its own")
+    result = FileResult("hello.sh", Outcome.SKIPPED, (note,), reason="nothing compared")
+    _print_findings([result], sys.stdout, written=False)
+    assert capsys.readouterr().out.splitlines()[-1] == "hello.sh: skipped: nothing compared"

@@ -64,6 +64,7 @@ class Sandbox:
         if self.kind == "bubblewrap":
             return [
                 "bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp",
+                *(word for path in _under_tmp() for word in ("--ro-bind", path, path)),
                 "--bind", str(scratch / "work"), str(INSIDE / "work"), "--bind", str(scratch / "home"), str(INSIDE / "home"),
                 "--ro-bind", str(scratch / "shims"), str(INSIDE / "shims"),
                 "--unshare-net", "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
@@ -74,6 +75,14 @@ class Sandbox:
             user = [] if os.geteuid() == 0 else ["--user", "--map-root-user"]
             return ["unshare", *user, "--net", "--pid", "--fork", "--kill-child", "--mount-proc", "--", *launch]
         return launch
+
+
+def _under_tmp() -> list[str]:
+    """What the run needs from under /tmp, which bubblewrap replaces with an empty one: the
+    interpreter's environment and the launcher, in a checkout or a virtualenv made there."""
+    needed = {sys.prefix, sys.exec_prefix, sys.base_prefix, str(LAUNCHER.parent)}
+    tmp = Path("/tmp").resolve()
+    return sorted(path for path in {os.path.realpath(p) for p in needed} if Path(path).is_relative_to(tmp))
 
 
 BUBBLEWRAP = Sandbox("bubblewrap", network=True, processes=True, files=True)
