@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from migrator.config import Settings
-from migrator.ruletable import Rule, Unmapped
+from migrator.ruletable import Rule, RuleTable, Unmapped
 from migrator.urls import (
     HOLE_MARK,
     Flat,
@@ -90,7 +90,7 @@ def evidence(flat: Flat, base_start: int, settings: Settings, context: Sequence[
     if names_datamimic(host, evidence) or any(names_datamimic(name, evidence) for name in names):
         return None
     own_host = sorted(set(words(host)) - GENERIC_HOST)
-    own_name = sorted({w for name in names for w in words(name)} - GENERIC_NAME)
+    own_name = sorted({w for name in names for w in words(name)} - GENERIC_NAME - GENERIC_HOST)
     if own_host or own_name:
         return f"its base names something else ({', '.join(sorted({*own_host, *own_name}))})"
     borrowed = [*_base_names(flat, len(flat.text)), *context]
@@ -142,7 +142,9 @@ def classify(flat: Flat, method: str | None, settings: Settings, context: Sequen
         if match is not None:
             candidates.append((entry.v1.literal_count, entry, match))
     if not candidates:
-        if not evident:
+        # A path DATAMIMIC does not have is DATAMIMIC's only when its own base says so: the
+        # code around it (a DATAMIMIC tool's Kubernetes call) does not make it one.
+        if not evident or evidence(flat, base_start, settings) is not None:
             return None
         path = _path(flat, base_start)
         if "{…}" in path:
@@ -150,8 +152,10 @@ def classify(flat: Flat, method: str | None, settings: Settings, context: Sequen
         return Unknown(f"no v2 mapping for {path}")
     candidates.sort(key=lambda c: -c[0])
     if not evident:
-        rule = next((e for _, e, _ in candidates if isinstance(e, Rule)), None)
-        return Possible(rule, candidates[0][2], not_datamimic)  # type: ignore[arg-type]
+        rules = [(e, m) for _, e, m in candidates if isinstance(e, Rule)]
+        # The guess names the rule of the call's method: a POST to .../files is "Create file".
+        rule, match = next(((e, m) for e, m in rules if method in e.methods), rules[0] if rules else (None, candidates[0][2]))
+        return Possible(rule, match, not_datamimic)
     if method is None:
         return Unknown(f"the HTTP method of {_path(flat, base_start)} is only known at run time")
     for _, entry, match in candidates:
@@ -160,6 +164,11 @@ def classify(flat: Flat, method: str | None, settings: Settings, context: Sequen
         if method in entry.methods:
             return Mapped(entry, match)
     return Unknown(f"no v2 mapping for {method} {_path(flat, base_start)}")
+
+
+def known_path(flat: Flat, base_start: int, table: RuleTable) -> bool:
+    """Whether the path after the v1 base is one DATAMIMIC has (mapped or not)."""
+    return any(match_template(flat, base_start, table.v1_base, entry.v1) is not None for entry in (*table.rules, *table.unmapped))
 
 
 def _path(flat: Flat, base_start: int) -> str:

@@ -314,10 +314,65 @@ def test_edits_in_a_file_with_lone_carriage_returns(settings):
         pytest.param('requests.get(f"{CONFIG[\'datamimic\'][\'url\']}/api/v1/{p}/info")\n', True, id="a-config-dict-names-it"),
         pytest.param('requests.get(f"https://tdm.acme-corp.com/api/v1/{p}/info")\n', True, id="the-host-names-it"),
         pytest.param('requests.get(f"{BASE_URL}/api/v1/{p}/info")\n', False, id="no-evidence-at-all"),
+        pytest.param('DATAMIMIC_URL = os.environ["URL"]\nrequests.get(f"{DATAMIMIC_URL}/api/v1/{p}/info")\n', True, id="the-variable-of-an-environment-read"),
+        pytest.param(
+            '@click.command()\n@click.option("--url", envvar="DATAMIMIC_URL")\ndef info(url, p):\n'
+            '    requests.get(f"{url}/api/v1/{p}/info")\n', True, id="a-click-option-sets-it"),
+        pytest.param(
+            'def info(p, url: str = typer.Option(..., envvar="TDM_URL", help="the object store")):\n'
+            '    requests.get(url.rstrip("/") + "/api/v1/" + p + "/info")\n', True, id="a-typer-option-sets-it"),
+        pytest.param(
+            'ap = argparse.ArgumentParser()\nap.add_argument("--url", default=os.getenv("DATAMIMIC_URL"))\nargs = ap.parse_args()\n'
+            'requests.get(f"{args.url}/api/v1/{args.p}/info")\n', True, id="an-argparse-option-sets-it"),
+        pytest.param(
+            'ap = argparse.ArgumentParser()\nap.add_argument("--datamimic-url")\nargs = ap.parse_args()\n'
+            'requests.get("{}/api/v1/{}/info".format(args.datamimic_url, p))\n', True, id="an-argparse-option-names-it"),
+        pytest.param(
+            '@dataclass\nclass Settings:\n    url: str = os.getenv("TDM_URL", "")\n\n'
+            'class Client:\n    def __init__(self, s: Settings):\n        self.s = s\n\n'
+            '    def info(self, p):\n        requests.get(f"{self.s.url}/api/v1/{p}/info")\n', True, id="a-settings-field-default"),
+        pytest.param(
+            '@dataclass\nclass Profile:\n    url: str\n\ndef load():\n    return Profile(url=os.environ["DATAMIMIC_URL"])\n\n'
+            'def info(prof: Profile, p):\n    requests.get(f"{prof.url}/api/v1/{p}/info")\n', True, id="what-makes-the-settings-object"),
+        pytest.param(
+            'class MirrorSettings(BaseSettings):\n    url: str = "https://objects.example.net"\n\n'
+            'def info(s: MirrorSettings, p):\n    requests.get(f"{s.url}/api/v1/{p}/info")\n', False, id="a-settings-field-of-another-service"),
+        pytest.param(
+            '"""Nightly refresh of our DATAMIMIC test project."""\n\ndef info(p):\n    requests.get(f"{BASE}/api/v1/{p}/info")\n', True,
+            id="the-module-docstring-names-it"),
+        pytest.param(
+            '"""Nightly refresh of our DATAMIMIC test project."""\nSTORE = "https://blobby.acme.com"\n'
+            'requests.get(f"{STORE}/api/v1/{p}/files")\n', False, id="a-docstring-does-not-overrule-a-named-base"),
+        pytest.param(
+            '"""Publish what a DATAMIMIC run made to our object store."""\nclass Store:\n    def __init__(self, url):\n'
+            '        self.base = f"{url}/api/v1/b"\n\n    def files(self):\n        requests.get(f"{self.base}/files")\n\n'
+            'Store(BLOBBY_URL).files()\n', False, id="a-parameter-is-named-by-what-its-callers-pass"),
+        pytest.param(
+            'class Client:\n    """Talks to DATAMIMIC."""\n\n    def info(self, p):\n        requests.get(f"{self.base}/api/v1/{p}/info")\n', True,
+            id="the-class-docstring-names-it"),
     ],
 )
 def test_the_base_decides_first_then_the_code_around_it(source, datamimic, settings):
-    result = run_python("import os\nimport requests\n" + source, settings)
+    docstring, _, rest = source.partition("\n") if source.startswith('"""') else ("", "", source)
+    result = run_python(docstring + "\nimport os\nimport requests\n" + rest, settings)
     rules = {rule for rule, _ in statuses(result)}
     assert (result.outcome.value == "changed") is datamimic, rules
     assert ("DM000" in rules) is not datamimic
+
+
+@pytest.mark.parametrize(
+    ("path", "datamimic"),
+    [("datamimic_client.py", True), ("tdm/client.py", True), ("tools/client.py", False)],
+)
+def test_the_module_or_its_package_names_it(path, datamimic, settings):
+    from migrator.python.migrate import migrate_files
+
+    source = b'import requests\n\ndef info(p):\n    return requests.get(f"{BASE}/api/v1/{p}/info")\n'
+    planned, _ = migrate_files({path: source}, settings)
+    assert bool(planned[path][0]) is datamimic
+
+
+def test_a_path_datamimic_does_not_have_is_not_made_its_by_the_code_around_it(settings):
+    """A Kubernetes call in a tool documented as DATAMIMIC's: a possible call, not one to migrate by hand."""
+    source = '"""Audit the DATAMIMIC worker pods."""\nimport requests\n\ndef pods(get):\n    return get("/api/v1/namespaces/tdm/pods")\n'
+    assert statuses(run_python(source, settings)) == [("DM000", "possible")]

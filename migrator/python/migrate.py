@@ -13,9 +13,10 @@ from migrator.config import Settings
 from migrator.edits import ByteEdit, Fix, ignored_lines
 from migrator.findings import Finding, Status
 from migrator.frontend import CannotRewrite
-from migrator.matching import Mapped, Possible, Unknown, classify, evidence, names_datamimic
+from migrator.matching import Mapped, Possible, Unknown, classify, evidence, known_path, names_datamimic
 from migrator.python.bodies import Requests
 from migrator.python.calls import CLIENTS, SUBPROCESS, HttpCall, Rewrite, callee, http_call, static
+from migrator.python.evidence import around
 from migrator.python.reads import Reads, is_keyword
 from migrator.python.project import Project
 from migrator.python.tree import PARAMETER, ParseError, Scope, Tree, lookup
@@ -153,13 +154,17 @@ class _Program:
         self.receiver_spans[call.node] = arguments
         return origins[0]
 
+    def around(self, node: cst.CSTNode) -> list[str]:
+        """The code around a node, whose evidence a base with no name of its own borrows."""
+        return around(self.tree.scope_of[node], self.tree.tree_of(node).path)
+
     def visit_call(self, call: HttpCall) -> None:
         scope = self.tree.scope_of[call.node]
         pieces = self.url_pieces(call, call.frame or scope)
         if not pieces:
             return
         flat = Flat.of(pieces)
-        context = scope.names() + (call.frame.names() if call.frame is not None else [])
+        context = self.around(call.node) + (around(call.frame, "") if call.frame is not None else [])
         found = classify(flat, call.method, self.settings, context)
         if found is None:
             return
@@ -261,7 +266,7 @@ class _Program:
         return frontend.finding(self.settings, "DM003", Status.POSSIBLE, position, message)
 
     def describe_unfollowed(self, node: cst.CSTNode) -> tuple[bool, str]:
-        """Whether a string no followed call uses is a DATAMIMIC v1 URL by its own base, and where it goes."""
+        """Whether a string no followed call uses is a DATAMIMIC v1 URL, and where it goes."""
         expression = node
         while isinstance(self.tree.parent.get(expression), (cst.ConcatenatedString, cst.BinaryOperation)):
             expression = self.tree.parent[expression]
@@ -271,7 +276,12 @@ class _Program:
         scope = self.tree.scope_of[node]
         flat = Flat.of(self.values.pieces(expression, scope))
         base_start = find_base(flat, self.settings.table.v1_base)
-        datamimic = base_start >= 0 and evidence(flat, base_start, self.settings, scope.names()) is None
+        # Its own base, or the code around it with a path DATAMIMIC has: the code around a
+        # Kubernetes call in a DATAMIMIC tool does not make /api/v1/namespaces DATAMIMIC's.
+        datamimic = base_start >= 0 and (
+            evidence(flat, base_start, self.settings) is None
+            or (evidence(flat, base_start, self.settings, self.around(node)) is None and known_path(flat, base_start, self.settings.table))
+        )
         if isinstance(holder, cst.Arg):
             call = self.tree.parent.get(holder)
             name = callee(call) if isinstance(call, cst.Call) else ""
@@ -309,7 +319,7 @@ class _Program:
         curl = curl_call(node, args)
         for url in curl.urls:
             call = HttpCall(node, curl.method, url.node, {}, None)  # type: ignore[arg-type]
-            found = classify(Flat.of(url.pieces), curl.method, self.settings, scope.names())
+            found = classify(Flat.of(url.pieces), curl.method, self.settings, self.around(node))
             if found is not None:
                 self.follow(Flat.of(url.pieces), node)
                 span = self.tree.span(url.node)

@@ -84,15 +84,6 @@ class Scope:
     # name -> (its annotation, the scope it is written in): the type of a field or variable
     annotations: dict[str, tuple[cst.BaseExpression, Scope]] = field(default_factory=dict)
 
-    def names(self) -> list[str]:
-        out = []
-        scope: Scope | None = self
-        while scope is not None:
-            if scope.name:
-                out.append(scope.name)
-            scope = scope.parent
-        return out
-
     def enclosing_class(self) -> Scope | None:
         scope: Scope | None = self
         while scope is not None and scope.kind != "class":

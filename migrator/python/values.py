@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 import libcst as cst
 
+from migrator.python import evidence
 from migrator.python.flow import Flow, binding_of
 from migrator.python.project import Project
 from migrator.python.tree import PARAMETER, Frame, Scope
@@ -238,7 +240,10 @@ class Values:
             if isinstance(argument, (cst.Name, cst.Attribute)):
                 out.extend(self.variable(argument, scope, via, depth, (span, literal.context, field_text)))
             else:
-                out.append(Hole(field_text, span, literal.context, None, via))
+                # url.rstrip("/"): still named by what the code says url is.
+                inner = self.pieces(argument, scope, via, depth + 1) if isinstance(argument, cst.Call) else []
+                name = inner[0].name if len(inner) == 1 and isinstance(inner[0], Hole) else None
+                out.append(Hole(field_text, span, literal.context, name, via))
             pos = match.end()
         out.append(_slice(literal, pos, len(literal.text)))
         return [p for p in out if not (isinstance(p, Literal) and not p.text)]
@@ -259,10 +264,11 @@ class Values:
         hole = Hole(source, span, context, name.split(".")[-1], via)
         found = self.assignments(node, scope)
         if len(found) != 1 or any(v.name == name and v.kind != "argument" for v in via):
-            return [hole]
+            return [_known_by(hole, evidence.of_argument(self.tree, node) if isinstance(node, cst.Attribute) else [])]
         value, value_scope = found[0]
         if isinstance(node, cst.Attribute) and value_scope.kind == "class" and node.attr.value in value_scope.annotations:
-            return [hole]  # an annotated field (a dataclass's): its value is the default, not what instances hold
+            # An annotated field (a dataclass's): its value is the default, not what instances hold.
+            return [_known_by(hole, evidence.of_field(self.tree, value_scope, node.attr.value, value if isinstance(value, cst.BaseExpression) else None))]
         if value is PARAMETER and isinstance(node, cst.Name):
             # A parameter bound to the argument of the call read through: the caller's text.
             binding = binding_of(scope, node.value, value_scope)
@@ -275,6 +281,8 @@ class Values:
             if returned is not None:
                 frame = Frame.of(target.scope, {})  # type: ignore[union-attr]
                 return self.pieces(returned, frame, (*via, Via(name, source, span, context)), depth + 1)
+        if value is PARAMETER and isinstance(value_scope.node, cst.FunctionDef) and isinstance(node, cst.Name):
+            return [_known_by(hole, evidence.of_parameter(self.flow, value_scope, node.value))]
         if value is PARAMETER or not isinstance(value, cst.BaseExpression):
             return [hole]
         pieces = self.pieces(value, value_scope, (*via, Via(name, source, span, context)), depth + 1)
@@ -335,6 +343,11 @@ class Values:
 def _slice(literal: Literal, start: int, end: int) -> Literal:
     offsets = literal.offsets[start : end + 1] if literal.offsets else None
     return Literal(literal.text[start:end], offsets, literal.context, literal.via)
+
+
+def _known_by(hole: Hole, words: list[str]) -> Hole:
+    """The hole, named also by what the code says its value is (for the precision rule)."""
+    return replace(hole, name=" ".join([hole.name or "", *words]).strip()) if words else hole
 
 
 def _environment_name(node: cst.CSTNode) -> str | None:
