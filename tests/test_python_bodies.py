@@ -59,6 +59,11 @@ upload = {"file": open("data.csv", "rb")}
 r = requests.put(f"{BASE}/p1/files", files=upload, headers=AUTH)
 print(r.status_code)
 """,
+    "one upload sent by an update and a create": """
+files = {"file": ("a.csv", b"a,b\\n")}
+print(requests.put(f"{BASE}/p1/files", files=files, headers=AUTH).status_code)
+print(requests.post(f"{BASE}/p1/files", files=files, headers=AUTH).status_code)
+""",
 }
 
 # Bodies whose keys the code does not show: reported, left as they were.

@@ -321,3 +321,5 @@ def test_a_client_one_helper_keeps_on_v1_keeps_its_base(settings):
     assert result.outcome.value == "unchanged"
     assert ("DM100", "unmapped") in statuses(result)
     assert ("DM103", "review") in statuses(result) and ("DM107", "review") in statuses(result)
+    blocked = [f.message for f in result.findings if f.rule == "DM103"]
+    assert "is also used by the call on line 13, which stays on v1" in blocked[0]

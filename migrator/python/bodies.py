@@ -62,9 +62,10 @@ class Requests:
 
     # ---------------------------------------------------------------- bodies as written
 
-    def mapping(self, work: Rewrite, name: str) -> Mapping | None:
+    def mapping(self, work: Rewrite, name: str, editing: bool = False) -> Mapping | None:
         """The keyword's body: None when the call has no such keyword; CannotRewrite when it
-        cannot be read (computed at run time)."""
+        cannot be read (computed at run time), or, when the rewrite edits it (``editing``),
+        when other code uses it too."""
         value = self.keyword(work, name)
         if value is None:
             return None
@@ -80,7 +81,7 @@ class Requests:
         if found is None:
             raise CannotRewrite(f"{name}= is built at run time")
         if holder is not None:
-            self._add_assigned(found, holder, work)
+            self._add_assigned(found, holder, work, editing)
         return found
 
     def _literal(self, value: cst.CSTNode, scope: Scope) -> Mapping | None:
@@ -130,9 +131,10 @@ class Requests:
             i = j + 1
         return out
 
-    def _add_assigned(self, found: Mapping, holder: cst.Name, work: Rewrite) -> None:
-        """``payload["new_name"] = new`` after ``payload = {...}`` and before the call; any
-        other use of the name (another call, .update()) makes the body not the call's alone."""
+    def _add_assigned(self, found: Mapping, holder: cst.Name, work: Rewrite, editing: bool) -> None:
+        """``payload["new_name"] = new`` after ``payload = {...}`` and before the call. A body
+        changed any other way (``.update()``) cannot be read; one the rewrite edits must not be
+        used by other code (another call sends it too)."""
         call_start = self.tree.span(work.call.node)[0]
         for use in self.tree.names.get(holder.value, []):
             if use is holder or self.tree.scope_of.get(use) is not self.tree.scope_of.get(holder):
@@ -149,7 +151,8 @@ class Requests:
                 found.entries[key] = Entry(key, parent.slice[0].slice.value, assign.value, statement=statement)  # type: ignore[union-attr]
                 continue
             line = self.tree.line_column(use)[0]
-            raise CannotRewrite(f"{holder.value} is used on line {line} too, so the body is not this call's alone")
+            if editing or not isinstance(parent, cst.Arg):
+                raise CannotRewrite(f"{holder.value} is used on line {line} too, so the body is not this call's alone")
 
     def _statement(self, node: cst.CSTNode) -> tuple[int, int] | None:
         """The whole line of the simple statement holding ``node``, when it is alone on it."""
@@ -173,7 +176,7 @@ class Requests:
         if not defaults or value is None:
             return ""
         try:
-            params = self.mapping(work, "params")
+            params = self.mapping(work, "params", editing=True)
         except CannotRewrite:
             params = None
         if params is not None and params.literal is not None and not params.open and params.scope is self.scope_of_arguments(work):
@@ -219,7 +222,7 @@ class Requests:
         if self.keyword(work, "files") is None:
             raise CannotRewrite("the upload has no files= argument")
         items = list(work.rule.request.form_add)
-        data = self.mapping(work, "data")
+        data = self.mapping(work, "data", editing=True)
         if data is not None:
             if data.literal is None:
                 raise CannotRewrite("data= is not a dict the form fields can be added to")
@@ -241,8 +244,8 @@ class Requests:
 
     # ---------------------------------------------------------------- JSON body
 
-    def json_body(self, work: Rewrite) -> Mapping:
-        body = self.mapping(work, "json")
+    def json_body(self, work: Rewrite, editing: bool = False) -> Mapping:
+        body = self.mapping(work, "json", editing)
         if body is None:
             raise CannotRewrite("the body is not given as json=")
         return body
@@ -250,7 +253,7 @@ class Requests:
     def rewrite_json_body(self, work: Rewrite) -> None:
         """Drop and rename keys of the body where they are written, keeping its layout."""
         request = work.rule.request
-        body = self.json_body(work)
+        body = self.json_body(work, editing=True)
         consumed = {source.partition(":")[2] for _, source in request.path_params if source.startswith("body:")}
         drop = consumed | set(request.body_drop)
         renames = dict(request.body_rename)

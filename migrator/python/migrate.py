@@ -53,7 +53,7 @@ class _Program:
         self.responses = Reads(tree, settings, self.values.flow)
         self.findings: dict[str, list[Finding]] = {path: [] for path in tree.trees}
         self.rewrites: list[Rewrite] = []
-        self.classified_urls: list[tuple[tuple[int, int], bool]] = []  # (span, migrating)
+        self.classified_urls: list[tuple[tuple[int, int], cst.Call]] = []  # what calls that do not migrate use
         self.base_url_spans: dict[cst.Call, tuple[int, int]] = {}
         self.receiver_spans: dict[cst.Call, list[tuple[int, int]]] = {}  # the calls that pass the client in
         # Code in the URLs of classified calls (global offsets), and the call.
@@ -302,7 +302,7 @@ class _Program:
             self.report(found.rule, Status.UNMAPPED if found.rule == "DM100" else Status.REVIEW, node, found.message)
         elif self.settings.enabled(found.rule.id) and rewrite(found):
             return
-        self.classified_urls.extend((span, False) for span in spans)
+        self.classified_urls.extend((span, node) for span in spans)
 
     def visit_subprocess(self, node: cst.Call) -> None:
         """``subprocess.run(["curl", "-X", "GET", url])``: curl's arguments as a list."""
@@ -479,8 +479,14 @@ class _Program:
             if self.tree.path_of(use) not in homes:
                 line += f" of {self.tree.path_of(use)}"
             # A use that a call staying on v1 goes through blocks, even if a migrating call
-            # goes through it too (a wrapper both call).
-            if any(a <= start < b for (a, b), ok in self.classified_urls if not ok) or any(a <= start < b for a, b in held):
+            # goes through it too (a wrapper both call): say which call.
+            held_here = [(a, b) for a, b in held if a <= start < b]
+            staying = [node for (a, b), node in self.classified_urls if a <= start < b]
+            staying += [work.call.node for work in self.rewrites if any(span in held_here for span in work.url_spans)]
+            if staying:
+                call = self.anchor.get(staying[0], staying[0])
+                return f"the call on line {self.tree.line_column(call)[0]}, which stays on v1", None
+            if held_here:
                 return line, None
             if not any(a <= start < b for a, b in migrating):
                 other = other or line
