@@ -323,3 +323,58 @@ def test_a_client_one_helper_keeps_on_v1_keeps_its_base(settings):
     assert ("DM103", "review") in statuses(result) and ("DM107", "review") in statuses(result)
     blocked = [f.message for f in result.findings if f.rule == "DM103"]
     assert "is also used by the call on line 13, which stays on v1" in blocked[0]
+
+
+CALLABLES = '''import functools
+import time
+
+import requests
+
+BASE = "https://acme.datamimic.io/api/v1/p1"
+session = requests.Session()
+session.headers["Authorization"] = "Bearer t"
+get = functools.partial(session.get, timeout=30)
+
+
+class Client:
+    def __init__(self):
+        self._put = functools.partial(session.request, "PUT", timeout=30)
+
+    def pull(self, branch):
+        return self._put(f"{BASE}/git", params={"branch_name": branch}).status_code
+
+
+def with_retries(fn, *args, attempts=3, **kwargs):
+    for _ in range(attempts):
+        resp = fn(*args, **kwargs)
+        if resp.status_code < 500:
+            resp.raise_for_status()
+            return resp
+        time.sleep(0.1)
+    raise RuntimeError("gave up")
+
+
+print(get(f"{BASE}/info").status_code)
+print(Client().pull("main"))
+print(with_retries(session.get, f"{BASE}/task/t1/log", params={"encode": "false"}, attempts=2).text)
+'''
+
+
+def test_requests_through_partials_and_a_retry_helper_migrate(settings, tmp_path):
+    """functools.partial(session.get), a partial kept on self, and with_retries(session.get, url):
+    each call site is a request, proven on a v2-only server."""
+    from migrator.verify.run import verify
+
+    new = migrated(CALLABLES, settings, "python")
+    assert "/api/v1" not in new and "/api/v2/projects/p1" in new
+    result = verify(tmp_path / "p.py", "python", CALLABLES.encode(), new.encode(), settings.table, timeout=30)
+    assert [f.message for f in result.findings if f.status is Status.REVIEW] == []
+
+
+def test_a_retry_helper_whose_own_parameters_take_the_arguments_is_not_followed(settings):
+    """def retry(fn, url, *args): the URL binds to a parameter of its own, not to the request."""
+    source = (
+        'import requests\n\ndef retry(fn, tries, *args, **kwargs):\n    return fn(*args, **kwargs)\n\n'
+        'retry(requests.get, 3, "https://acme.datamimic.io/api/v1/p1/info")\n'
+    )
+    assert run_python(source, settings).outcome.value == "unchanged"

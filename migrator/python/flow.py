@@ -16,11 +16,11 @@ The tree binds names; this module answers questions of that table per call site
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import libcst as cst
 
-from migrator.python.calls import HttpCall, http_call
+from migrator.python.calls import HTTP_METHODS, HttpCall, http_call
 from migrator.python.project import Project
 from migrator.python.tree import PARAMETER, Binding, Frame, Scope, Tree
 from migrator.urls import Via
@@ -279,6 +279,59 @@ class Flow:
             via=(*via, *inner.via),
         )
 
+    def forwarded(self, call: cst.Call, scope: Scope) -> HttpCall | None:
+        """``with_retries(self.client.get, "/files", json=body)``: a function of the run given a
+        client's method and its arguments, which it calls once as ``fn(*args, **kwargs)``. The
+        call site is that request; what the function returns of the response reaches it."""
+        first = call.args[0] if call.args else None
+        if first is None or first.keyword is not None or first.star or not _client_method(first.value):
+            return None
+        target = self.target(call, scope)
+        if target is None:
+            return None
+        params = target.function.params
+        positional = [*params.posonly_params, *params.params][1 if target.method else 0 :]
+        star = params.star_arg
+        if len(positional) != 1 or not isinstance(star, cst.Param):
+            return None  # the arguments after the method would bind to parameters of its own
+        kwargs = params.star_kwarg.name.value if params.star_kwarg is not None else None
+        fn = positional[0].name.value
+        forwards = [
+            node for node in body_nodes(target.function)
+            if isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and node.func.value == fn
+        ]  # fmt: skip
+        if len(forwards) != 1 or not _forwards_all(forwards[0], star.name.value, kwargs):
+            return None
+        own = {param.name.value for param in params.kwonly_params}
+        arguments = [arg for arg in call.args[1:] if arg.keyword is None or arg.keyword.value not in own]
+        request = http_call(cst.Call(func=first.value, args=arguments))
+        if request is None:
+            return None
+        return replace(request, node=call, request=forwards[0], through=((target.function, call),))
+
+    def partial(self, call: cst.Call, scope: Scope) -> HttpCall | None:
+        """``get = functools.partial(session.request, "GET", timeout=30)``, then ``get(url)``:
+        the call is the client's request with the partial's arguments first."""
+        if not isinstance(call.func, (cst.Name, cst.Attribute)):
+            return None
+        found = self.tree.lookup(call.func.value, scope) if isinstance(call.func, cst.Name) else self._attribute_value(call.func, scope)
+        if len(found) != 1 or not isinstance(found[0][0], cst.Call):
+            return None
+        made = found[0][0]
+        if _dotted(made.func) not in ("functools.partial", "partial") or not made.args or not _client_method(made.args[0].value):
+            return None
+        if any(arg.star for arg in (*made.args, *call.args)):
+            return None
+        positional = [arg for arg in (*made.args[1:], *call.args) if arg.keyword is None]
+        named = {arg.keyword.value: arg for arg in (*made.args[1:], *call.args) if arg.keyword is not None}
+        request = http_call(cst.Call(func=made.args[0].value, args=[*positional, *named.values()]))
+        return replace(request, node=call) if request is not None else None
+
+    def _attribute_value(self, node: cst.Attribute, scope: Scope) -> list[tuple[cst.CSTNode, Scope]]:
+        """What ``self._get`` is set to in its class."""
+        owner = self.instance_class(node.value, scope)
+        return owner.self_attributes.get(node.attr.value, []) if owner is not None else []
+
     def _request_in(self, target: Target, frame: Frame, depth: int) -> tuple[cst.Call, HttpCall] | None:
         """The one request a function makes: an HTTP call, or a call of another wrapper."""
         found = []
@@ -346,6 +399,23 @@ def _names(node: cst.CSTNode) -> list[cst.CSTNode]:
         out.append(current)
         stack.extend(current.children)
     return out
+
+
+def _client_method(node: cst.BaseExpression) -> bool:
+    """``session.get``, ``self.client.request``: a client's request method, not called here."""
+    return isinstance(node, cst.Attribute) and node.attr.value in HTTP_METHODS | {"request"}
+
+
+def _forwards_all(call: cst.Call, star: str, kwargs: str | None) -> bool:
+    """Whether ``call`` is ``fn(*args, **kwargs)``: every argument of the function passed on."""
+    expected = [("*", star)] + ([("**", kwargs)] if kwargs else [])
+    return [(arg.star, arg.value.value if isinstance(arg.value, cst.Name) else None) for arg in call.args] == expected
+
+
+def _dotted(node: cst.BaseExpression) -> str:
+    if isinstance(node, cst.Attribute):
+        return f"{_dotted(node.value)}.{node.attr.value}"
+    return node.value if isinstance(node, cst.Name) else ""
 
 
 def _passes_keywords(request: cst.Call, function: cst.FunctionDef) -> bool:

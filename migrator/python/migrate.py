@@ -68,7 +68,8 @@ class _Program:
         flow = self.values.flow
         calls: list[HttpCall] = []
         for node in self.tree.calls:
-            call = http_call(node) or flow.wrapped(node, self.tree.scope_of[node])
+            scope = self.tree.scope_of[node]
+            call = http_call(node) or flow.wrapped(node, scope) or flow.forwarded(node, scope) or flow.partial(node, scope)
             if call is not None:
                 calls.append(call)
             elif callee(node) in SUBPROCESS:
