@@ -378,3 +378,41 @@ def test_a_retry_helper_whose_own_parameters_take_the_arguments_is_not_followed(
         'retry(requests.get, 3, "https://acme.datamimic.io/api/v1/p1/info")\n'
     )
     assert run_python(source, settings).outcome.value == "unchanged"
+
+
+FACTORY = '''import os
+
+import httpx
+
+
+def client_for(base_url, token, **kw):
+    return httpx.Client(base_url=base_url, headers={"Authorization": f"Bearer {token}"}, **kw)
+
+
+def tdm_client(project):
+    base = f"https://acme.datamimic.io/api/v1/{project}"
+    return client_for(base, os.environ.get("DATAMIMIC_TOKEN", "t"))
+
+
+def k8s_client():
+    return client_for("https://k8s.internal:6443/api/v1", "sa-token")
+
+
+with tdm_client("p1") as c:
+    print(c.get("/task/t1").raise_for_status().json()["result"][0]["status"])
+    print(c.get("/info").status_code)
+'''
+
+
+def test_a_client_factory_moves_its_own_base_and_not_the_other_services(settings, tmp_path):
+    """The base goes into tdm_client's text, which only the DATAMIMIC clients get: the factory
+    client_for, which the Kubernetes client shares, does not change. httpx's raise_for_status()
+    returns the response: the read after it is the response's too."""
+    from migrator.verify.run import verify
+
+    new = migrated(FACTORY, settings, "python")
+    assert 'f"https://acme.datamimic.io/api/v2/projects/{project}"' in new
+    assert '.raise_for_status().json()["status"]' in new
+    assert 'client_for("https://k8s.internal:6443/api/v1", "sa-token")' in new
+    result = verify(tmp_path / "p.py", "python", FACTORY.encode(), new.encode(), settings.table, timeout=30)
+    assert [f.message for f in result.findings if f.status is Status.REVIEW] == []

@@ -13,7 +13,7 @@ import libcst as cst
 from migrator.edits import ByteEdit
 from migrator.python.tree import Scope
 from migrator.ruletable import Rule
-from migrator.urls import Edit, UrlMatch, holder
+from migrator.urls import Edit, UrlMatch, Via, holder
 
 HTTP_METHODS = {"get", "post", "put", "delete", "patch", "head", "options"}
 CLIENTS = {"Client", "AsyncClient", "Session", "ClientSession"}
@@ -51,14 +51,23 @@ class Rewrite:
     def variables(self) -> set[str]:
         """The shared definitions the URL edits change (``api`` for ``self.api``), and every
         definition the changed text reaches the call through (the client a base_url is held
-        by, the builder a constant is read in): each of them must agree to the change."""
-        return {
-            via.name.split(".")[-1]
-            for edit in self.url_edits
-            if holder(edit.via) is not None
-            for via in edit.via
-            if via.kind != "argument"
-        }
+        by, the builder a constant is read in): each of them must agree to the change.
+
+        An argument's text is its caller's: the function it is passed to (a client factory
+        that other code calls too, for another service) does not hold the edit."""
+        out: set[str] = set()
+        for edit in self.url_edits:
+            if holder(edit.via) is None:
+                continue
+            reached: list[Via] = []
+            for via in edit.via:
+                if via.kind != "argument":
+                    reached.append(via)
+                    continue
+                calls = [i for i, outer in enumerate(reached) if outer.kind == "call"]
+                del reached[calls[-1] if calls else 0 :]  # back out of the function the parameter is of
+            out |= {via.name.split(".")[-1] for via in reached}
+        return out
 
 
 def static(node: cst.CSTNode | None) -> str | None:

@@ -120,13 +120,29 @@ class _Program:
         if origin is None:
             return None
         value, value_scope, holder_name = origin
+        vias = [Via(holder_name, holder_name, self.tree.span(call.receiver), EXPRESSION, "call")]
+        flow = self.values.flow
+        # A factory of the run (def tdm_client(args): return client_for(base, token)) is read
+        # through like a URL builder: its call is shared by the clients it makes.
+        while isinstance(value, cst.Call) and callee(value) not in CLIENTS and len(vias) < 5:
+            target = flow.target(value, value_scope)
+            returned = flow.returned(target.function) if target is not None else None
+            frame = flow.frame(target, value, value_scope) if returned is not None else None
+            if frame is None:
+                return None
+            vias.append(Via(f"{target.function.name.value}()", self.tree.text(value), self.tree.span(value), EXPRESSION, "call"))  # type: ignore[union-attr]
+            value, value_scope = returned, frame
+            if isinstance(value, (cst.Name, cst.Attribute)):
+                found = self.values.origin(value, value_scope)
+                if found is None:
+                    return None
+                value, value_scope = found[0], found[1]
         if not isinstance(value, cst.Call) or callee(value) not in CLIENTS:
             return None
         for argument in value.args:
             if argument.keyword is not None and argument.keyword.value == "base_url":
                 self.base_url_spans[call.node] = self.tree.span(argument.value)
-                client = Via(holder_name, holder_name, self.tree.span(call.receiver), EXPRESSION, "call")
-                return self.values.pieces(argument.value, value_scope, (client,))
+                return self.values.pieces(argument.value, value_scope, tuple(vias))
         return None
 
     def receiver_from_callers(self, call: HttpCall, scope: Scope) -> tuple[cst.CSTNode, Scope, str] | None:

@@ -112,6 +112,9 @@ class Reads:
             called = isinstance(call, cst.Call) and call.func is parent
             if attribute == "json" and called:
                 self.json_value(_awaited(self.tree, call), [], walk, stack, shared, depth + 1)
+            elif attribute == "raise_for_status" and called:
+                # httpx returns the response itself: c.get(url).raise_for_status().json()
+                self.response_uses(call, walk, stack, shared, depth + 1)
             elif attribute in RAW_BODY and (called or attribute in ("text", "content")):
                 self.raw_uses(_awaited(self.tree, call if called else parent), walk, stack, shared, depth + 1)
             elif attribute not in RESPONSE_METADATA | STREAMS:
