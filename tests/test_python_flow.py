@@ -400,7 +400,7 @@ def k8s_client():
 
 with tdm_client("p1") as c:
     print(c.get("/task/t1").raise_for_status().json()["result"][0]["status"])
-    print(c.get("/info").status_code)
+    print(c.get("/task/t1/log", params={"encode": "false"}).text)
 '''
 
 
@@ -416,3 +416,53 @@ def test_a_client_factory_moves_its_own_base_and_not_the_other_services(settings
     assert 'client_for("https://k8s.internal:6443/api/v1", "sa-token")' in new
     result = verify(tmp_path / "p.py", "python", FACTORY.encode(), new.encode(), settings.table, timeout=30)
     assert [f.message for f in result.findings if f.status is Status.REVIEW] == []
+
+
+AIOHTTP = '''import aiohttp
+
+BASE = "https://acme.datamimic.io/api/v1/p1/"
+
+
+async def info(session, path):
+    async with session.get(path) as resp:
+        return await resp.text()
+
+
+async def main():
+    async with aiohttp.ClientSession(base_url=BASE) as session:
+        print(await info(session, "%s"))
+'''
+
+
+@pytest.mark.parametrize(
+    ("path", "migrates"),
+    [("task/t1/log", True), ("/task/t1/log", False)],
+    ids=["relative-appends", "absolute-replaces-the-path"],
+)
+def test_aiohttp_joins_a_path_as_a_browser_does(path, migrates, settings):
+    """aiohttp's base_url + "info" appends; "/info" replaces the base's path (yarl's join): not
+    a DATAMIMIC v1 URL at all, so it is not taken for one."""
+    result = run_python(AIOHTTP % path, settings)
+    assert (result.outcome.value == "changed") is migrates
+    if migrates:
+        assert 'BASE = "https://acme.datamimic.io/api/v2/projects/p1/"' in result.migrated.decode()
+        assert 'info(session, "tasks/t1/logs?encode=false")' in result.migrated.decode()
+
+
+def test_a_path_that_would_take_the_clients_joining_slash_stays(settings):
+    """httpx joins base_url and path with one "/" of its own: project info on a client whose
+    base ends at the project would request ".../projects/p1/", not the v2 URL."""
+    source = "import httpx\n\nwith httpx.Client(base_url='https://acme.datamimic.io/api/v1/p1') as c:\n    print(c.get('/info').status_code)\n"
+    result = run_python(source, settings)
+    assert result.outcome.value == "unchanged" and ("DM112", "review") in statuses(result)
+
+
+def test_a_helper_passed_on_as_a_value_may_get_other_clients(settings):
+    """fetch is also handed to a scheduler that calls it with a client the flow cannot see:
+    the client its visible caller passes is not the only one, so its base does not move."""
+    source = (
+        "import httpx\n\ndef fetch(client):\n    return client.get('/info').status_code\n\n"
+        "with httpx.Client(base_url='https://acme.datamimic.io/api/v1/p1') as c:\n    print(fetch(c))\n"
+        "    jobs = [fetch]\n"
+    )
+    assert run_python(source, settings).outcome.value == "unchanged"

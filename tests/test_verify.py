@@ -390,3 +390,19 @@ def test_a_skipped_script_says_why_beside_the_sandbox_note(capsys):
     result = FileResult("hello.sh", Outcome.SKIPPED, (note,), reason="nothing compared")
     _print_findings([result], sys.stdout, written=False)
     assert capsys.readouterr().out.splitlines()[-1] == "hello.sh: skipped: nothing compared"
+
+
+def test_concurrent_requests_may_come_in_another_order(table):
+    """asyncio.gather races: the same requests in another order are the same run; a request
+    that differs is still caught."""
+    from migrator.verify.emulator import Recorded
+    from migrator.verify.run import Run, compare
+
+    def get(path):
+        return Recorded("GET", path, ())
+
+    v1 = [get("/api/v1/p/task/t/artifact/download/a.csv"), get("/api/v1/p/task/t/artifact/download/b.csv")]
+    v2 = [get("/api/v2/projects/p/tasks/t/artifacts/b.csv/download"), get("/api/v2/projects/p/tasks/t/artifacts/a.csv/download")]
+    assert compare(Run(v1, "", 0), Run(v2, "", 0), table, ("*",)) == []
+    wrong = [v2[0], get("/api/v2/projects/p/tasks/t/artifacts/c.csv/download")]
+    assert compare(Run(v1, "", 0), Run(wrong, "", 0), table, ("*",))

@@ -64,6 +64,13 @@ class Flow:
                     self._callers.setdefault(target.function, []).append(call)
         return self._callers.get(function, [])
 
+    def only_called(self, function: cst.FunctionDef) -> bool:
+        """Whether every mention of the function is a call the flow can follow (none passes it
+        on as a value, to be called with other arguments where the flow cannot see)."""
+        calls = {id(_function_name(call)) for call in self.callers(function)}
+        name = function.name.value
+        return all(use is function.name or id(use) in calls for use in self.tree.names.get(name, []))
+
     def inside_wrapper(self, call: cst.Call) -> bool:
         """Whether ``call`` is the request (or the call of another wrapper) inside a wrapper
         read through at its call sites, built from the wrapper's parameters: its call sites
@@ -399,6 +406,11 @@ def _names(node: cst.CSTNode) -> list[cst.CSTNode]:
         out.append(current)
         stack.extend(current.children)
     return out
+
+
+def _function_name(call: cst.Call) -> cst.CSTNode:
+    """The name a call calls its function by: ``f`` in ``f(...)``, ``m`` in ``obj.m(...)``."""
+    return call.func.attr if isinstance(call.func, cst.Attribute) else call.func
 
 
 def _client_method(node: cst.BaseExpression) -> bool:

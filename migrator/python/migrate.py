@@ -17,6 +17,7 @@ from migrator.matching import Mapped, Possible, Unknown, classify, evidence, kno
 from migrator.python.bodies import Requests
 from migrator.python.calls import CLIENTS, SUBPROCESS, HttpCall, Rewrite, callee, http_call, static
 from migrator.python.evidence import around
+from migrator.python.flow import binding_of
 from migrator.python.reads import Reads, is_keyword
 from migrator.python.project import Project
 from migrator.python.tree import PARAMETER, ParseError, Scope, Tree, lookup
@@ -95,28 +96,38 @@ class _Program:
 
     def url_pieces(self, call: HttpCall, scope: Scope) -> list[Piece]:
         pieces = self.values.pieces(call.url, scope, call.via)
-        base = self.client_base_url(call, scope)
-        if base is None or (pieces and isinstance(pieces[0], Literal) and "://" in pieces[0].text):
+        found = self.client_base_url(call, scope)
+        if found is None or (pieces and isinstance(pieces[0], Literal) and "://" in pieces[0].text):
             return pieces
-        # httpx joins base_url and a relative path with exactly one "/".
+        base, client = found
         base_ends = bool(base) and isinstance(base[-1], Literal) and base[-1].text.endswith("/")
         path_starts = bool(pieces) and isinstance(pieces[0], Literal) and pieces[0].text.startswith("/")
-        if base_ends and path_starts:
+        if client == "ClientSession" and not (base_ends and not path_starts and pieces):
+            # aiohttp joins as a browser does (yarl's URL.join): a path appends only to a base
+            # ending in "/"; "/x" replaces the base's path. Only the first can be told here.
+            return pieces
+        # httpx joins with exactly one "/" whatever either side has: that slash is the
+        # client's, not a character of either text, and no edit may take it away.
+        if base_ends:
+            last = base[-1]
+            assert isinstance(last, Literal)
+            base = [*base[:-1], Literal(last.text[:-1], last.offsets[:-1] if last.offsets else None, last.context, last.via)]
+        if path_starts:
             first = pieces[0]
             assert isinstance(first, Literal)
             pieces = [Literal(first.text[1:], first.offsets[1:] if first.offsets else None, first.context, first.via), *pieces[1:]]
-        elif not base_ends and not path_starts:
-            pieces = [Literal("/", None, "py-expr"), *pieces]
-        return base + pieces
+        return [*base, Literal("/", None, EXPRESSION), *pieces]
 
-    def client_base_url(self, call: HttpCall, scope: Scope) -> list[Piece] | None:
+    def client_base_url(self, call: HttpCall, scope: Scope) -> tuple[list[Piece], str] | None:
         """The base_url= of the client the call is made on, if any, wherever the client was
-        made (a helper that receives it as a parameter too). The base is shared by every
-        request on the client: it comes through the name the client is held in, so that it
-        changes only when every use of that name is a request that migrates."""
+        made (a helper that receives it as a parameter too), and the client's class. The base
+        is shared by every request on the client: it comes through the name the client is held
+        in, so that it changes only when every use of that name is a request that migrates."""
         origin = self.values.origin(call.receiver, scope) if call.receiver is not None else None
-        if origin is None:
-            origin = self.receiver_from_callers(call, scope)
+        if origin is None and call.receiver is not None:
+            passed: list[tuple[int, int]] = []
+            origin = self.receiver_from_callers(call.receiver, scope, passed)
+            self.receiver_spans[call.node] = passed
         if origin is None:
             return None
         value, value_scope, holder_name = origin
@@ -142,33 +153,44 @@ class _Program:
         for argument in value.args:
             if argument.keyword is not None and argument.keyword.value == "base_url":
                 self.base_url_spans[call.node] = self.tree.span(argument.value)
-                return self.values.pieces(argument.value, value_scope, tuple(vias))
+                return self.values.pieces(argument.value, value_scope, tuple(vias)), callee(value)
         return None
 
-    def receiver_from_callers(self, call: HttpCall, scope: Scope) -> tuple[cst.CSTNode, Scope, str] | None:
-        """The client a function's parameter is, when every call of the function passes the same one
-        (``push_one(client, path)`` from a loop): the calls' arguments are uses of the client too."""
-        receiver = call.receiver
-        if not isinstance(receiver, cst.Name) or not isinstance(scope.node, cst.FunctionDef):
-            return None
-        found = self.tree.lookup(receiver.value, scope)
-        if len(found) != 1 or found[0][0] is not PARAMETER:
-            return None
+    def receiver_from_callers(
+        self, node: cst.BaseExpression, scope: Scope, spans: list[tuple[int, int]], depth: int = 0
+    ) -> tuple[cst.CSTNode, Scope, str] | None:
+        """The client a function's parameter is, when every call of the function passes the same
+        one, through any number of helpers (``fetch_json(session, path)`` called by
+        ``mirror_task(session, ...)``): the arguments that pass it on are uses of it too (``spans``)."""
+        while isinstance(node, cst.Name):
+            found = self.tree.lookup(node.value, scope)
+            if len(found) != 1 or found[0][0] is not PARAMETER:
+                return None
+            binding = binding_of(scope, node.value, found[0][1])
+            if binding is None:
+                break
+            node, scope = binding.value, binding.scope  # the wrapper's call site passes it
+        function = found[0][1].node if isinstance(node, cst.Name) else None
         flow = self.values.flow
-        origins, arguments = [], []
-        for caller in flow.callers(scope.node):
+        if not isinstance(function, cst.FunctionDef) or depth > 4 or not flow.only_called(function):
+            return None
+        origins = []
+        for caller in flow.callers(function):
             caller_scope = self.tree.scope_of[caller]
             target = flow.target(caller, caller_scope)
             frame = flow.frame(target, caller, caller_scope) if target is not None else None
-            binding = frame.bindings.get(receiver.value) if frame is not None else None
-            origin = self.values.origin(binding.value, binding.scope) if binding is not None else None
+            binding = frame.bindings.get(node.value) if frame is not None else None  # type: ignore[union-attr]
+            if binding is None:
+                return None
+            spans.append(self.tree.span(binding.value))
+            origin = self.values.origin(binding.value, binding.scope) or self.receiver_from_callers(
+                binding.value, binding.scope, spans, depth + 1
+            )
             if origin is None:
                 return None
             origins.append(origin)
-            arguments.append(self.tree.span(binding.value))
         if not origins or any(origin[0] is not origins[0][0] for origin in origins):
             return None
-        self.receiver_spans[call.node] = arguments
         return origins[0]
 
     def around(self, node: cst.CSTNode) -> list[str]:
@@ -208,7 +230,7 @@ class _Program:
             return
         for k in range(start + len(self.settings.table.v1_base), len(flat.text)):
             piece = flat.pieces[flat.where[k][0]]
-            if isinstance(piece, Literal) and piece.offsets and piece.text.strip("/"):
+            if isinstance(piece, Literal) and piece.offsets and flat.text[k] != "/":  # the path's first word
                 home = holder(piece.via)
                 node = next((n for n in self.tree.strings if self.tree.span(n)[0] <= piece.offsets[0] < self.tree.span(n)[1]), None)
                 single = all(len(self.values.flow.callers(function)) == 1 for function, _ in call.through)

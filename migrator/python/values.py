@@ -268,7 +268,7 @@ class Values:
         value, value_scope = found[0]
         if isinstance(node, cst.Attribute) and value_scope.kind == "class" and node.attr.value in value_scope.annotations:
             # An annotated field (a dataclass's): its value is the default, not what instances hold.
-            return [_known_by(hole, evidence.of_field(self.tree, value_scope, node.attr.value, value if isinstance(value, cst.BaseExpression) else None))]
+            return [_known_by(hole, evidence.of_field(self.tree, value_scope, node.attr.value, None if value is PARAMETER else value))]
         if value is PARAMETER and isinstance(node, cst.Name):
             # A parameter bound to the argument of the call read through: the caller's text.
             binding = binding_of(scope, node.value, value_scope)
