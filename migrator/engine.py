@@ -50,6 +50,13 @@ def is_candidate(data: bytes, settings: Settings) -> bool:
     return any(candidate in data for candidate in settings.candidates)
 
 
+def holds_version(data: bytes, settings: Settings) -> bool:
+    """Whether Python code holds the API version alone, as a string (``API_VERSION = "v1"``,
+    joined into the URL elsewhere): such a module has no ``api/v1`` and is read all the same."""
+    versions = {candidate.rsplit(b"/", 1)[-1] for candidate in settings.candidates}
+    return any(quote + version + quote in data for version in versions for quote in (b'"', b"'"))
+
+
 def _front_end(kind: str) -> Callable:
     # Imported here: a run that meets no Python file never loads libcst, nor tree-sitter without shell.
     if kind == "shell":
@@ -317,7 +324,7 @@ def read(path: Path, settings: Settings, explicit: bool = False) -> Candidate | 
         text = data.decode("utf-16", "replace").encode() if wide else data
         reason = "UTF-16 text, which the migrator does not rewrite" if wide else "binary file"
         return _skipped(name, reason, is_candidate(text, settings))
-    if not is_candidate(data, settings):
+    if not is_candidate(data, settings) and not (kind == "python" and holds_version(data, settings)):
         return FileResult(name, Outcome.UNCHANGED)
     return Candidate(name, kind, data, files.stamp(path, info))
 

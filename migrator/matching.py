@@ -90,7 +90,8 @@ def evidence(flat: Flat, base_start: int, settings: Settings, context: Sequence[
     if names_datamimic(host, evidence) or any(names_datamimic(name, evidence) for name in names):
         return None
     own_host = sorted(set(words(host)) - GENERIC_HOST)
-    own_name = sorted({w for name in names for w in words(name)} - GENERIC_NAME - GENERIC_HOST)
+    # A one-letter name (d = settings.datamimic; d.url) says nothing of whose it is.
+    own_name = sorted({w for name in names for w in words(name) if len(w) > 1} - GENERIC_NAME - GENERIC_HOST)
     if own_host or own_name:
         return f"its base names something else ({', '.join(sorted({*own_host, *own_name}))})"
     borrowed = [*_base_names(flat, len(flat.text)), *context]
@@ -157,7 +158,7 @@ def classify(flat: Flat, method: str | None, settings: Settings, context: Sequen
         rule, match = next(((e, m) for e, m in rules if method in e.methods), rules[0] if rules else (None, candidates[0][2]))
         return Possible(rule, match, not_datamimic)
     if method is None:
-        return Unknown(f"the HTTP method of {_path(flat, base_start)} is only known at run time")
+        return Unknown(f"the HTTP method of {_path(flat, base_start)} is only known at run time: migrate it by hand", "DM003")
     for _, entry, match in candidates:
         if isinstance(entry, Unmapped):
             return Unknown(f"no v2 mapping for {entry.v1.text}: {entry.note}")

@@ -466,3 +466,24 @@ def test_a_helper_passed_on_as_a_value_may_get_other_clients(settings):
         "    jobs = [fetch]\n"
     )
     assert run_python(source, settings).outcome.value == "unchanged"
+
+
+def test_a_version_kept_alone_in_a_settings_module_is_read(tmp_path, settings):
+    """API_VERSION = "v1" joined into the URL in another module: neither file holds "api/v1",
+    and both are read as one program (here the client's wrapper also reads resp.json().get(),
+    which is a dict's get, not a second request)."""
+    from migrator import engine
+
+    (tmp_path / "settings.py").write_text('API_VERSION = "v1"\n')
+    (tmp_path / "client.py").write_text(
+        "import requests\n\nfrom settings import API_VERSION\n\nDATAMIMIC_URL = 'https://tdm.acme.com'\n\n\n"
+        "def _request(method, path):\n"
+        '    resp = requests.request(method, "/".join([DATAMIMIC_URL, "api", API_VERSION, "p1", path]))\n'
+        "    if not resp.ok:\n        raise RuntimeError(resp.json().get('detail'))\n    return resp\n\n\n"
+        "def log(task):\n    return _request('GET', f'task/{task}/log').text\n"
+    )
+    results = {Path(r.path).name: r for r in engine.run(engine.plan([tmp_path]), settings, jobs=1)}
+    assert [f.rule for f in results["client.py"].findings] == ["DM108"]
+    assert results["settings.py"].migrated == b'API_VERSION = "v2"\n'
+    client = results["client.py"].migrated.decode()
+    assert '"api", API_VERSION, "projects/p1", path' in client and "f'tasks/{task}/logs?encode=false'" in client

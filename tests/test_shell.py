@@ -240,7 +240,7 @@ def test_configured_evidence(changes, source, settings):
         pytest.param(f"curl -X PUT {H}/api/v1/p/files | jq .location\n", ("DM103", "review"), id="update-without-upload"),
         pytest.param(f"curl -X PUT {H}/api/v1/p/files/rename -d @body.json\n", ("DM106", "review"), id="body-from-file"),
         pytest.param(f"curl -X PUT {H}/api/v1/p/files/rename -d 'old_name=a'\n", ("DM106", "review"), id="body-not-json"),
-        pytest.param(f"curl -X \"$M\" {H}/api/v1/p/files\n", ("DM100", "unmapped"), id="method-at-run-time"),
+        pytest.param(f"curl -X \"$M\" {H}/api/v1/p/files\n", ("DM003", "review"), id="method-at-run-time"),
         pytest.param(f"curl -X PATCH {H}/api/v1/p/files\n", ("DM100", "unmapped"), id="method-not-mapped"),
         pytest.param(f"curl {H}/api/v1/p/files/update -X PUT\n", ("DM100", "unmapped"), id="listed-unmapped"),
         pytest.param(f"curl {H}/api/v1/p/whatever/else\n", ("DM100", "unmapped"), id="unknown-path"),

@@ -90,6 +90,8 @@ def http_call(node: cst.Call) -> HttpCall | None:
     args = [a.value for a in node.args if a.keyword is None and not a.star]
     keywords = {a.keyword.value: a for a in node.args if a.keyword is not None}
     receiver = node.func.value if isinstance(node.func, cst.Attribute) else None
+    if _data(receiver):
+        return None  # resp.json().get("detail"), payload["files"].get(...): a dict's get
 
     def arg(index: int, keyword: str) -> cst.BaseExpression | None:
         if keyword in keywords:
@@ -114,3 +116,10 @@ def http_call(node: cst.Call) -> HttpCall | None:
     if url is None:
         return None
     return HttpCall(node, method, url, keywords, receiver)
+
+
+def _data(receiver: cst.BaseExpression | None) -> bool:
+    """Whether the receiver is data, never a client: a parsed body, an item, a literal."""
+    if isinstance(receiver, (cst.Subscript, cst.Dict, cst.List, cst.DictComp)):
+        return True
+    return isinstance(receiver, cst.Call) and callee(receiver) in ("json", "loads", "load", "dict", "get", "items")

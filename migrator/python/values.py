@@ -264,7 +264,7 @@ class Values:
         hole = Hole(source, span, context, name.split(".")[-1], via)
         found = self.assignments(node, scope)
         if len(found) != 1 or any(v.name == name and v.kind != "argument" for v in via):
-            return [_known_by(hole, evidence.of_argument(self.tree, node) if isinstance(node, cst.Attribute) else [])]
+            return [_known_by(hole, self._object_names(node, scope) if isinstance(node, cst.Attribute) else [])]
         value, value_scope = found[0]
         if isinstance(node, cst.Attribute) and value_scope.kind == "class" and node.attr.value in value_scope.annotations:
             # An annotated field (a dataclass's): its value is the default, not what instances hold.
@@ -290,6 +290,16 @@ class Values:
             # Nothing known about it: keep the name itself, so it is written back as it was.
             return [Hole(source, span, context, pieces[0].name or name.split(".")[-1], via)]
         return pieces
+
+    def _object_names(self, node: cst.Attribute, scope: Scope) -> list[str]:
+        """What an attribute's object is known by: ``args.url`` by its add_argument, ``d.url``
+        by what ``d`` is (``d = self.settings.datamimic``)."""
+        names = evidence.of_argument(self.tree, node)
+        if isinstance(node.value, cst.Name):
+            found = self.tree.lookup(node.value.value, scope)
+            if len(found) == 1 and isinstance(found[0][0], (cst.Name, cst.Attribute)) and found[0][0] is not PARAMETER:
+                names.append(self.tree.text(found[0][0]))
+        return names
 
     def origin(self, node: cst.BaseExpression, scope: Scope, depth: int = 0) -> tuple[cst.CSTNode, Scope, str] | None:
         """The expression a name stands for, through its one assignment and through the
