@@ -79,16 +79,23 @@ def _host(flat: Flat, base_start: int) -> str:
     return re.sub(r"^[a-z]+://|:\d+", " ", text)
 
 
+def own_evidence(flat: Flat, base_start: int, settings: Settings) -> bool:
+    """Rules 1 and 2: a configured instance, or the base's own host or names say DATAMIMIC."""
+    if settings.assume_datamimic or host_matches(flat, base_start, settings.instances):
+        return True
+    evidence = settings.table.evidence
+    names = _base_names(flat, base_start + len(settings.table.v1_base))
+    return names_datamimic(_host(flat, base_start), evidence) or any(names_datamimic(name, evidence) for name in names)
+
+
 def evidence(flat: Flat, base_start: int, settings: Settings, context: Sequence[str] = ()) -> str | None:
     """The precision rule (module docstring) for a URL whose API base starts at ``base_start``:
     None for a DATAMIMIC call, else why it is not taken for one."""
-    if settings.assume_datamimic or host_matches(flat, base_start, settings.instances):
+    if own_evidence(flat, base_start, settings):
         return None
     evidence = settings.table.evidence
     host = _host(flat, base_start)
     names = _base_names(flat, base_start + len(settings.table.v1_base))
-    if names_datamimic(host, evidence) or any(names_datamimic(name, evidence) for name in names):
-        return None
     own_host = sorted(set(words(host)) - GENERIC_HOST)
     # A one-letter name (d = settings.datamimic; d.url) says nothing of whose it is.
     own_name = sorted({w for name in names for w in words(name) if len(w) > 1} - GENERIC_NAME - GENERIC_HOST)
@@ -145,7 +152,7 @@ def classify(flat: Flat, method: str | None, settings: Settings, context: Sequen
     if not candidates:
         # A path DATAMIMIC does not have is DATAMIMIC's only when its own base says so: the
         # code around it (a DATAMIMIC tool's Kubernetes call) does not make it one.
-        if not evident or evidence(flat, base_start, settings) is not None:
+        if not evident or not own_evidence(flat, base_start, settings):
             return None
         path = _path(flat, base_start)
         if "{…}" in path:

@@ -281,17 +281,31 @@ def _insertion_point(flat: Flat, k: int, after_parameter: int | None = None) -> 
         sides.append((flat.pieces[piece_index], char, False))
     level = 0
     if len(sides) == 2:
-        for mine, theirs in zip(sides[0][0].via, sides[1][0].via):
+        # Compared where each text stands in the URL's composition: a caller's argument
+        # stands inside the function's expansions it is passed into (``within``).
+        for mine, theirs in zip(_composition(sides[0][0].via), _composition(sides[1][0].via)):
             if mine != theirs:
                 break
             level += 1
-    sides.sort(key=lambda side: (len(side[0].via) > level, isinstance(side[0], Hole)))
+    sides.sort(key=lambda side: (len(_composition(side[0].via)) > level, isinstance(side[0], Hole)))
     beside = after_parameter is not None and k > 0 and _whole_argument(flat, k, after_parameter)
     for piece, char, after in sides:
-        point = _boundary(piece, char, after, level, beside and after)
+        # The same level in the piece's own chain (without the expansions it is passed into).
+        own = max(0, level - (len(_composition(piece.via)) - len(piece.via)))
+        point = _boundary(piece, char, after, own, beside and after)
         if point is not None:
             return point
     return None
+
+
+def _composition(via: tuple[Via, ...]) -> tuple[Via, ...]:
+    """A chain of expansions as it stands in the URL's composition: the text a caller passes
+    for a parameter (``"/files"`` in ``api("/files")``) sits where the parameter is used,
+    inside the function's own expansions."""
+    for index in range(len(via) - 1, -1, -1):
+        if via[index].kind == "argument":
+            return (*_composition(via[index].within), *via[index:])
+    return via
 
 
 def plan_replace(flat: Flat, start: int, end: int, new: Content, plan: EditPlan, after_parameter: int | None = None) -> None:

@@ -487,3 +487,89 @@ def test_a_version_kept_alone_in_a_settings_module_is_read(tmp_path, settings):
     assert results["settings.py"].migrated == b'API_VERSION = "v2"\n'
     client = results["client.py"].migrated.decode()
     assert '"api", API_VERSION, "projects/p1", path' in client and "f'tasks/{task}/logs?encode=false'" in client
+
+
+HOOK = '''class TdmHook:
+    def __init__(self, api_root%s):
+        self.api_root = api_root
+
+    def run(self, endpoint):
+        url = f"{self.api_root}{endpoint}"
+        return requests.get(url, timeout=10)
+
+
+def main():
+    hook = TdmHook(%s)
+    print(hook.run("/task/t1").json()["result"][0]["status"])
+    hook.run("/info").raise_for_status()
+
+
+main()
+'''
+
+
+@pytest.mark.parametrize(
+    "default, argument",
+    [(f'="{HOST}/api/v1/p1"', ""), ("", f'"{HOST}/api/v1/p1"')],
+    ids=["every-caller-takes-the-default", "one-caller-gives-it"],
+)
+def test_a_parameter_filled_one_way_is_that_value(default, argument, settings):
+    """The hook's root is its parameter's default, or the one constructor call's argument; the
+    URL is a local of the wrapper built from it: each call site is a request, and the root
+    moves with them."""
+    new = assert_one_plan(HOOK % (default, argument), settings)
+    assert f'"{HOST}/api/v2/projects/p1"' in new and 'hook.run("/tasks/t1/metadata").json()["status"]' in new
+
+
+def test_a_parameter_filled_two_ways_is_not_guessed(settings):
+    source = (HOOK % ("", f'"{HOST}/api/v1/p1"')).replace("\n\nmain()", f'\n\nTdmHook("{HOST}/api/v1/p2").run("/info")\nmain()')
+    new = assert_one_plan(source, settings)
+    assert f'"{HOST}/api/v1/p1"' in new
+
+
+def _folder_behaves_alike(folder: Path, command: list[str], settings, tmp_path: Path) -> list[str]:
+    """Migrate ``folder`` in place and run it before (on v1) and after (on v2 alone): the
+    migrated program's requests, in order, are the v2 forms of the original's."""
+    from migrator import engine
+    from migrator.verify.run import run_program
+
+    before = run_program(folder, command, 30, ("v1",), ("*",), scratch=tmp_path / "before")
+    assert before.returncode == 0, before.stdout
+    results = list(engine.run(engine.plan([folder]), settings, jobs=1))
+    for result in results:
+        if result.migrated is not None:
+            Path(result.path).write_bytes(result.migrated)
+    after = run_program(folder, command, 30, ("v2",), ("*",), scratch=tmp_path / "after")
+    assert after.returncode == 0, after.stdout
+    assert after.stdout == before.stdout
+    assert [r.path for r in after.requests] == [expected_v2(r, settings.table).path for r in before.requests]
+    return [f"{Path(r.path).name}: {f.rule} {f.status.value}" for r in results for f in r.findings]
+
+
+def test_a_root_built_in_settings_and_joined_in_a_hook_moves_as_one(tmp_path, settings):
+    """tdm-dag's shape: the settings module builds the root, the hook takes it as its default
+    and urljoins each endpoint. "projects/" belongs inside the join, before the caller's path
+    (placed after the join it broke every request)."""
+    program = tmp_path / "dag"
+    (program / "plugins").mkdir(parents=True)
+    (program / "tdm_settings.py").write_text(
+        'import os\n\nTDM_API_ROOT = os.getenv("DATAMIMIC_URL", "https://tdm.acme-corp.com") + "/api/v1/"\n'
+        'TDM_PROJECT = os.getenv("PROJECT_ID", "p1")\nTDM_TOKEN = os.getenv("DATAMIMIC_TOKEN", "")\n'
+    )
+    (program / "plugins" / "tdm_hook.py").write_text(
+        "from urllib.parse import urljoin\n\nimport requests\n\nimport tdm_settings\n\n\nclass TdmHook:\n"
+        "    def __init__(self, api_root: str = tdm_settings.TDM_API_ROOT) -> None:\n        self.api_root = api_root\n\n"
+        '    def run(self, endpoint: str, method: str = "GET", **kw):\n'
+        "        url = urljoin(self.api_root, endpoint)\n"
+        '        auth = {"Authorization": "Bearer " + tdm_settings.TDM_TOKEN}\n'
+        '        resp = requests.request(method, url, headers=auth, timeout=kw.pop("timeout", 60), **kw)\n'
+        "        resp.raise_for_status()\n        return resp\n"
+    )
+    (program / "run_dag.py").write_text(
+        "import os\n\nimport tdm_settings as cfg\nfrom plugins.tdm_hook import TdmHook\n\nPROJECT = cfg.TDM_PROJECT\n\n\n"
+        'print(TdmHook().run(f"{PROJECT}/info").status_code)\n'
+        'print(TdmHook().run(f"{PROJECT}/task/{os.environ[\'TASK_ID\']}/log").text)\n'
+    )
+    findings = _folder_behaves_alike(program, ["python", "run_dag.py"], settings, tmp_path)
+    assert findings == ["run_dag.py: DM112 migrated", "run_dag.py: DM108 migrated"]
+    assert 'urljoin(self.api_root + "projects/", endpoint)' in (program / "plugins" / "tdm_hook.py").read_text()

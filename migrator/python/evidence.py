@@ -15,7 +15,7 @@ from pathlib import PurePosixPath
 
 import libcst as cst
 
-from migrator.python.flow import Flow, Target
+from migrator.python.flow import Flow, param_default
 from migrator.python.project import Project
 from migrator.python.tree import Scope
 
@@ -54,10 +54,10 @@ def of_parameter(flow: Flow, scope: Scope, name: str) -> list[str]:
     function = scope.node
     assert isinstance(function, cst.FunctionDef)
     out: list[str] = []
-    for call, target in _calls_of(flow, scope):
+    for call, target in flow.calls_of(scope):
         frame = flow.frame(target, call, flow.tree.scope_of[call])
         binding = frame.bindings.get(name) if frame is not None else None
-        if binding is not None and binding.value is not _default(function, name):
+        if binding is not None and binding.value is not param_default(function, name):
             out += names_in(binding.value)
     params = function.params
     for param in (*params.posonly_params, *params.params, *params.kwonly_params):
@@ -122,28 +122,6 @@ def around(scope: Scope, path: str) -> list[str]:
         parts = PurePosixPath(path.replace("\\", "/")).parts
         out += [PurePosixPath(parts[-1]).stem, *parts[-2:-1]]
     return out
-
-
-def _calls_of(flow: Flow, scope: Scope) -> list[tuple[cst.Call, Target]]:
-    """The calls of a function, with how they call it; a class's __init__ is called by
-    making an instance (``Blobby(...)``)."""
-    function = scope.node
-    assert isinstance(function, cst.FunctionDef)
-    if function.name.value == "__init__" and scope.parent is not None and scope.parent.kind == "class":
-        owner = scope.parent.name
-        made = [call for call in flow.tree.calls if isinstance(call.func, (cst.Name, cst.Attribute)) and _last_name(call.func) == owner]
-        return [(call, Target(function, scope, True)) for call in made]
-    calls = []
-    for call in flow.callers(function):
-        target = flow.target(call, flow.tree.scope_of[call])
-        if target is not None:
-            calls.append((call, target))
-    return calls
-
-
-def _default(function: cst.FunctionDef, name: str) -> cst.BaseExpression | None:
-    params = function.params
-    return next((p.default for p in (*params.posonly_params, *params.params, *params.kwonly_params) if p.name.value == name), None)
 
 
 def _last_name(node: cst.Name | cst.Attribute) -> str:

@@ -71,6 +71,56 @@ class Flow:
         name = function.name.value
         return all(use is function.name or id(use) in calls for use in self.tree.names.get(name, []))
 
+    def filled_alike(self, function: Scope, name: str) -> Binding | None:
+        """What a parameter stands for when the run fills it one way only: every call leaves it
+        to its default (``TdmHook()`` with ``api_root=tdm_settings.TDM_API_ROOT``), or the
+        function has one call. None when a call the flow cannot see may fill it otherwise."""
+        node = function.node
+        assert isinstance(node, cst.FunctionDef)
+        calls = self.calls_of(function)
+        if not calls:
+            return None
+        bindings = []
+        for call, target in calls:
+            frame = self.frame(target, call, self.tree.scope_of[call])
+            binding = frame.bindings.get(name) if frame is not None else None
+            if binding is None:
+                return None
+            bindings.append(binding)
+        default = param_default(node, name)
+        if default is not None and all(binding.value is default for binding in bindings):
+            return bindings[0]
+        return bindings[0] if len(bindings) == 1 else None
+
+    def calls_of(self, function: Scope) -> list[tuple[cst.Call, Target]]:
+        """Every call of a function, with how it calls it, or none when some use of it is not a
+        call the flow can follow. A class's __init__ is called by making an instance
+        (``Blobby(...)``), and a subclass may make them too."""
+        node = function.node
+        assert isinstance(node, cst.FunctionDef)
+        owner = function.parent
+        if node.name.value == "__init__" and owner is not None and owner.kind == "class":
+            made, others = [], []
+            for use in self.tree.names.get(owner.name, []):
+                parent = self.tree.parent.get(use)
+                if isinstance(parent, cst.Call) and parent.func is use:
+                    made.append(parent)
+                elif isinstance(parent, cst.Attribute) and parent.attr is use and isinstance(self.tree.parent.get(parent), cst.Call):
+                    made.append(self.tree.parent[parent])
+                elif isinstance(parent, cst.ImportAlias) and parent.asname is None:
+                    continue  # imported under its own name: its calls are among the uses
+                elif use is not owner.node.name and not _in_annotation(use, self.tree):  # type: ignore[union-attr]
+                    others.append(use)
+            return [] if others else [(call, Target(node, function, True)) for call in made]
+        if not self.only_called(node):
+            return []
+        calls = []
+        for call in self.callers(node):
+            target = self.target(call, self.tree.scope_of[call])
+            if target is not None:
+                calls.append((call, target))
+        return calls
+
     def inside_wrapper(self, call: cst.Call) -> bool:
         """Whether ``call`` is the request (or the call of another wrapper) inside a wrapper
         read through at its call sites, built from the wrapper's parameters: its call sites
@@ -80,7 +130,7 @@ class Flow:
         if function not in self.wrappers:
             return False
         parameters = _parameter_names(Target(function, scope, True)) | _parameter_names(Target(function, scope, False))  # type: ignore[arg-type]
-        return any(isinstance(node, cst.Name) and node.value in parameters for node in _names(call))
+        return _reads_any(call, parameters, scope)
 
     # ---------------------------------------------------------------- targets
 
@@ -264,7 +314,7 @@ class Flow:
         # A function whose request (URL, method or client) comes from its parameters: each call
         # of it is that request. Whatever the function does with the response is followed from
         # the request; what it returns of it reaches the call.
-        if not any(isinstance(node, cst.Name) and node.value in parameters for node in _names(inner_node)):
+        if not _reads_any(inner_node, parameters, target.scope):
             return None
         self.wrappers.add(target.function)
         keywords = {}
@@ -399,6 +449,22 @@ def _parameter_names(target: Target) -> set[str]:
     return set(names[1:] if target.method else names)
 
 
+def _reads_any(node: cst.CSTNode, names: set[str], function: Scope) -> bool:
+    """Whether ``node`` reads one of ``names``, directly or through the function's own locals
+    (``url = f"{self.root}{path}"; requests.get(url)``)."""
+    seen: set[str] = set()
+    stack = [node]
+    while stack:
+        for inner in _names(stack.pop()):
+            if not isinstance(inner, cst.Name) or inner.value in seen:
+                continue
+            if inner.value in names:
+                return True
+            seen.add(inner.value)
+            stack.extend(value for value, _ in function.assignments.get(inner.value, []) if value is not PARAMETER)
+    return False
+
+
 def _names(node: cst.CSTNode) -> list[cst.CSTNode]:
     out, stack = [], [node]
     while stack:
@@ -406,6 +472,20 @@ def _names(node: cst.CSTNode) -> list[cst.CSTNode]:
         out.append(current)
         stack.extend(current.children)
     return out
+
+
+def param_default(function: cst.FunctionDef, name: str) -> cst.BaseExpression | None:
+    params = function.params
+    return next((p.default for p in (*params.posonly_params, *params.params, *params.kwonly_params) if p.name.value == name), None)
+
+
+def _in_annotation(node: cst.CSTNode, tree: Project) -> bool:
+    current: cst.CSTNode | None = node
+    while current is not None and not isinstance(current, cst.Annotation):
+        if isinstance(current, (cst.SimpleStatementLine, cst.FunctionDef, cst.ClassDef)):
+            return False
+        current = tree.parent.get(current)
+    return current is not None
 
 
 def _function_name(call: cst.Call) -> cst.CSTNode:

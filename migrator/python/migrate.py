@@ -13,7 +13,7 @@ from migrator.config import Settings
 from migrator.edits import ByteEdit, Fix, ignored_lines
 from migrator.findings import Finding, Status
 from migrator.frontend import CannotRewrite
-from migrator.matching import Mapped, Possible, Unknown, classify, evidence, known_path, names_datamimic
+from migrator.matching import Mapped, Possible, Unknown, classify, evidence, known_path, names_datamimic, own_evidence
 from migrator.python.bodies import Requests
 from migrator.python.calls import CLIENTS, SUBPROCESS, HttpCall, Rewrite, callee, http_call, static
 from migrator.python.evidence import around
@@ -318,7 +318,7 @@ class _Program:
         # Its own base, or the code around it with a path DATAMIMIC has: the code around a
         # Kubernetes call in a DATAMIMIC tool does not make /api/v1/namespaces DATAMIMIC's.
         datamimic = base_start >= 0 and (
-            evidence(flat, base_start, self.settings) is None
+            own_evidence(flat, base_start, self.settings)
             or (evidence(flat, base_start, self.settings, self.around(node)) is None and known_path(flat, base_start, self.settings.table))
         )
         if isinstance(holder, cst.Arg):

@@ -16,7 +16,7 @@ from dataclasses import replace
 import libcst as cst
 
 from migrator.python import evidence
-from migrator.python.flow import Flow, binding_of
+from migrator.python.flow import Flow, binding_of, param_default
 from migrator.python.project import Project
 from migrator.python.tree import PARAMETER, Frame, Scope
 from migrator.urls import Content, Hole, Literal, Piece, Via
@@ -266,6 +266,8 @@ class Values:
         if len(found) != 1 or any(v.name == name and v.kind != "argument" for v in via):
             return [_known_by(hole, self._object_names(node, scope) if isinstance(node, cst.Attribute) else [])]
         value, value_scope = found[0]
+        if isinstance(scope, Frame) and scope.function is value_scope and value is not PARAMETER:
+            value_scope = scope  # a local of the function read through: its parameters stay bound
         if isinstance(node, cst.Attribute) and value_scope.kind == "class" and node.attr.value in value_scope.annotations:
             # An annotated field (a dataclass's): its value is the default, not what instances hold.
             return [_known_by(hole, evidence.of_field(self.tree, value_scope, node.attr.value, None if value is PARAMETER else value))]
@@ -282,13 +284,22 @@ class Values:
                 frame = Frame.of(target.scope, {})  # type: ignore[union-attr]
                 return self.pieces(returned, frame, (*via, Via(name, source, span, context)), depth + 1)
         if value is PARAMETER and isinstance(value_scope.node, cst.FunctionDef) and isinstance(node, cst.Name):
-            return [_known_by(hole, evidence.of_parameter(self.flow, value_scope, node.value))]
+            filled = self.flow.filled_alike(value_scope, node.value)
+            if filled is None:
+                return [_known_by(hole, evidence.of_parameter(self.flow, value_scope, node.value))]
+            # Every call leaves it to its default (the function's text, shared), or one call fills it (its text).
+            default = filled.value is param_default(value_scope.node, node.value)
+            expansion = Via(node.value, source, span, context) if default else Via(node.value, source, span, context, "argument", via)
+            return self.pieces(filled.value, filled.scope, (*(via if default else filled.via), expansion), depth + 1)
         if value is PARAMETER or not isinstance(value, cst.BaseExpression):
             return [hole]
         pieces = self.pieces(value, value_scope, (*via, Via(name, source, span, context)), depth + 1)
         if all(isinstance(p, Hole) for p in pieces) and len(pieces) == 1:
-            # Nothing known about it: keep the name itself, so it is written back as it was.
-            return [Hole(source, span, context, pieces[0].name or name.split(".")[-1], via)]
+            # Nothing known about it: keep the name itself, so it is written back as it was,
+            # still known by what it was found to be (self._base = settings.kubernetes.url).
+            inner = pieces[0]
+            known = " ".join(filter(None, (inner.name, inner.source if inner.source != inner.name else "")))
+            return [Hole(source, span, context, known or name.split(".")[-1], via)]
         return pieces
 
     def _object_names(self, node: cst.Attribute, scope: Scope) -> list[str]:
