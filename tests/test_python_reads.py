@@ -195,6 +195,35 @@ def test_json_reads_of_every_kind(before, after, settings):
     check(before, after, settings)
 
 
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        pytest.param(
+            f'r = requests.get(f"{H}/p/task/t/artifacts")\nfor a in sorted(r.json(), key=lambda a: a["size"]):\n    print(a["name"])\n',
+            f'r = requests.get(f"{V2}/projects/p/tasks/t/artifacts/metadata")\nfor a in sorted(r.json()["artifacts"], key=lambda a: a["size"]):\n    print(a["name"])\n',
+            id="what-v2-adds-goes-inside-sorted",
+        ),
+        pytest.param(
+            f'r = requests.get(f"{H}/p/task/t/artifacts")\nfirst = list(reversed(r.json()))[0]["name"]\n',
+            f'r = requests.get(f"{V2}/projects/p/tasks/t/artifacts/metadata")\nfirst = list(reversed(r.json()["artifacts"]))[0]["name"]\n',
+            id="and-inside-list-of-reversed",
+        ),
+        pytest.param(
+            f'r = requests.get(f"{H}/p/task/t")\nname = (r.json().get("result") or [])[0]["name"]\n',
+            f'r = requests.get(f"{V2}/projects/p/tasks/t/metadata")\nname = (r.json() or [])["name"]\n',
+            id="steps-after-parentheses",
+        ),
+        pytest.param(
+            f'r = requests.get(f"{H}/p/task/t/artifacts")\nn = len(r.json() or [])\n',
+            f'r = requests.get(f"{V2}/projects/p/tasks/t/artifacts/metadata")\nn = len((r.json() or [])["artifacts"])\n',
+            id="steps-after-an-or-get-parentheses",
+        ),
+    ],
+)
+def test_steps_v2_adds_land_where_they_mean_the_same(before, after, settings):
+    check(before, after, settings)
+
+
 # ---------------------------------------------------------------- the task envelope as people test it
 
 

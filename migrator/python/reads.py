@@ -17,6 +17,7 @@ Guide: each section's "Output Changes", and "Common Issues and Solutions".
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, replace
 
 import libcst as cst
@@ -48,6 +49,7 @@ TEXT_SINKS = {*OUTPUTS, "str", "repr", "format", "get", "debug", "info", "warnin
 SAME_TEXT = {"decode", "strip", "rstrip", "lstrip"}
 # Calls that give back the elements they are given, in another order or container.
 SAME_ELEMENTS = {"sorted", "list", "reversed", "tuple"}
+_EMPTY = cst.Module(body=[])  # renders a node's own code (a parenthesis with its whitespace)
 # How far a value is followed (names, calls, returns) before the migrator gives up on it.
 DEPTH = 16
 
@@ -555,6 +557,13 @@ class Reads:
         code = self.code(node)
         return Blocker(node, f"{code}: {why}", f"on {{where}}: {_braces(code)}, {_braces(note)}")
 
+    def with_parentheses(self, node: cst.CSTNode) -> tuple[int, int]:
+        """The span of ``node`` with the parentheses around it (its own span leaves them out)."""
+        start, end = self.tree.span(node)
+        start -= sum(len(_EMPTY.code_for_node(paren)) for paren in getattr(node, "lpar", ()))
+        end += sum(len(_EMPTY.code_for_node(paren)) for paren in getattr(node, "rpar", ()))
+        return start, end
+
     def rewrite_read(self, read: _Read, mapped: MappedAccess) -> list[ByteEdit]:
         """Edits that turn the mapped part of a read into its v2 form.
 
@@ -596,6 +605,16 @@ class Reads:
                 home = before_loop[index]
             else:
                 home = len(read.segments) - 1
+            # sorted(data)[0] -> sorted(data["artifacts"])[0]: what v2 adds before an index
+            # goes inside sorted(), list(), reversed(): they make a list of the elements.
+            lead = list(itertools.takewhile(lambda step: isinstance(step, Field), part))
+            inner = home
+            if lead and (not group or group[0] == (home, 0)):
+                while self.elements_of(read, inner):
+                    inner -= 1
+            if inner != home:
+                put.setdefault(inner, []).extend(lead)
+                part = part[len(lead) :]
             put.setdefault(home, []).extend(part)
         transform = self.settings.table.transforms[mapped.mapping.transform].python if mapped.mapping.transform else None
         if transform and not groups[-1]:
@@ -611,12 +630,23 @@ class Reads:
             edits.extend(self.replace_steps(read.segments[number], cut.get(number, 0), put.get(number, []), transform if number == last else None))
         return edits
 
+    def elements_of(self, read: _Read, number: int) -> bool:
+        """Whether segment ``number`` is ``sorted(...)`` (or list(), reversed()...) of the one before."""
+        root = read.segments[number].root
+        return (
+            number > 0
+            and isinstance(root, cst.Call)
+            and callee(root) in SAME_ELEMENTS
+            and bool(root.args)
+            and root.args[0].value is read.segments[number - 1].top
+        )
+
     def replace_steps(self, segment: _Segment, count: int, steps: list[Step], transform: str | None) -> list[ByteEdit]:
         """Replace the first ``count`` subscripts after the segment's root by ``steps``; a root
         that binds looser than a subscript (``await r.json()``, ``data or []``) is put in
         parentheses first."""
         root = segment.root
-        root_start, root_end = self.tree.span(root)
+        root_start, root_end = self.with_parentheses(root)
         end = self.tree.span(segment.steps[count - 1][1])[1] if count else root_end
         avoid = self.tree.fstring_quotes(root)
         try:
