@@ -63,6 +63,22 @@ def test_a_name_holds_the_response_until_it_is_bound_anew(before, after, setting
     check(before, after, settings)
 
 
+def test_a_response_parsed_into_its_own_name_is_read_there(settings):
+    check(
+        f'def names(p):\n    r = requests.get(f"{H}/{{p}}/files")\n    r = r.json()\n    return [f["name"] for f in r["files"]]\n',
+        f'def names(p):\n    r = requests.get(f"{V2}/projects/{{p}}/files_uri")\n    r = r.json()\n    return [f.split("/", 1)[1] for f in r["current_project_files_uri"]]\n',
+        settings,
+    )
+
+
+def test_the_value_of_an_assignment_expression_is_read_too(settings):
+    check(
+        f'if (data := requests.get(f"{H}/p/task/t").json())["result"]:\n    print(data["result"][0]["status"])\n',
+        f'if (data := requests.get(f"{V2}/projects/p/tasks/t/metadata").json()):\n    print(data["status"])\n',
+        settings,
+    )
+
+
 @pytest.mark.parametrize(
     ("source", "line", "message"),
     [
@@ -87,6 +103,26 @@ def test_a_name_holds_the_response_until_it_is_bound_anew(before, after, setting
             'List files response: f["name"] reads .files[].name: data here may also hold what line 2 gives it',
             id="a-default-in-the-same-name",
         ),
+        pytest.param(
+            f'def files(p):\n    r = requests.get(f"{H}/{{p}}/files")\n    if r.status_code == 404:\n        return {{}}\n    return r.json()\n\n'
+            'def names(p):\n    return [f["name"] for f in files(p).get("files", [])]\n',
+            8,
+            'List files response: f["name"] reads .files[].name: files() also returns {} (line 4), whose .get() gives its default where v2\'s form would fail',
+            id="another-return-of-the-function",
+        ),
+        pytest.param(
+            f'def files(p, remote):\n    info = requests.get(f"{H}/{{p}}/task/t/artifacts").json() if remote else [{{"name": "local.json"}}]\n'
+            '    return [a["name"] for a in info]\n',
+            3,
+            'List task artifacts response: a["name"] reads .[].name: it may also be [{"name": "local.json"}] (line 2)',
+            id="the-other-branch-of-a-conditional",
+        ),
+        pytest.param(
+            f'def files(p):\n    data = requests.get(f"{H}/{{p}}/files").json() or {{"files": [{{"name": "x"}}]}}\n    return [f["name"] for f in data["files"]]\n',
+            3,
+            'List files response: f["name"] reads .files[].name: requests.get(...).json() or {"files": [{"name": "x"}]} may also be {"files": [{"name": "x"}]}',
+            id="a-default-that-is-not-empty",
+        ),
     ],
 )
 def test_a_read_of_a_name_that_may_hold_another_value_keeps_the_call(source, line, message, settings):
@@ -108,6 +144,24 @@ def test_a_helper_several_calls_share_reads_each_response_at_its_call_site(setti
         helper
         + f'def artifacts(p, t):\n    return [a["name"] for a in _json(requests.get(f"{V2}/projects/{{p}}/tasks/{{t}}/artifacts/metadata"))["artifacts"]]\n\n'
         f'def status(p, t):\n    return _json(requests.get(f"{V2}/projects/{{p}}/tasks/{{t}}/metadata"))["status"]\n',
+        settings,
+    )
+
+
+def test_a_wrappers_response_is_read_at_each_call_site_its_own_way(settings):
+    wrapper = (
+        "class Client:\n    def _request(self, method, path, **kw):\n"
+        '        resp = requests.request(method, "{base}" + path, **kw)\n        resp.raise_for_status()\n        return resp\n\n'
+    )
+    check(
+        wrapper.format(base=f"{H}/p")
+        + '    def names(self):\n        return [f["name"] for f in self._request("GET", "/files").json()["files"]]\n\n'
+        '    def status(self, t):\n        return self._request("GET", f"/task/{t}").json()["result"][0]["status"]\n\n'
+        '    def count(self, t):\n        data = self._request("GET", f"/task/{t}/artifacts").json()\n        return len(data)\n',
+        wrapper.format(base=f"{V2}/projects/p")
+        + '    def names(self):\n        return [f.split("/", 1)[1] for f in self._request("GET", "/files_uri").json()["current_project_files_uri"]]\n\n'
+        '    def status(self, t):\n        return self._request("GET", f"/tasks/{t}/metadata").json()["status"]\n\n'
+        '    def count(self, t):\n        data = self._request("GET", f"/tasks/{t}/artifacts/metadata").json()\n        return len(data["artifacts"])\n',
         settings,
     )
 

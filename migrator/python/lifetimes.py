@@ -37,14 +37,16 @@ class Lifetimes:
     def __init__(self, tree: Project) -> None:
         self.tree = tree
 
-    def uses(self, binding: cst.Name) -> Uses:
-        """The uses ``binding`` may reach, split by whether other bindings reach them too."""
+    def uses(self, binding: cst.Name, none_apart: bool = False) -> Uses:
+        """The uses ``binding`` may reach, split by whether other bindings reach them too. With
+        ``none_apart``, ``name = None`` is no other value (a response: any read of None fails
+        alike in v1 and v2; a parsed answer's None may meet an ``or {}`` default)."""
         scope = self.home(binding)
         own: list[cst.Name] = []
         shared: list[tuple[cst.Name, cst.Name]] = []
         if scope is None:
             return Uses(own, shared)
-        others = [b for b in self.bindings(binding.value, scope) if b is not binding and not self._none(b)]
+        others = [b for b in self.bindings(binding.value, scope) if b is not binding and not (none_apart and self._none(b))]
         for use in self.tree.names.get(binding.value, []):
             if use is binding or not self.is_use(use) or not self.reaches(binding, use, scope):
                 continue
@@ -89,7 +91,7 @@ class Lifetimes:
         return binding_kind(name, self.tree) is None or isinstance(parent, cst.AugAssign)
 
     def _none(self, binding: cst.Name) -> bool:
-        """``r = None``: a placeholder any read of which fails alike in v1 and v2."""
+        """``r = None``: a placeholder."""
         holder = _statement_holder(binding, self.tree)
         if isinstance(holder, cst.AssignTarget):
             holder = self.tree.parent.get(holder)
@@ -113,7 +115,7 @@ class Lifetimes:
         global_binding = self.tree.scope_of.get(binding) is not scope
         if global_binding:
             return True  # bound in a function that declares it global: at any time
-        start, use_at = self._at(binding), self._at(use)
+        start, use_at = self.effective(binding), self._at(use)
         if start < use_at and not self._killed(binding.value, scope, start, use_at, use):
             return True
         for loop in self._loops_around(binding, scope):
@@ -128,7 +130,7 @@ class Lifetimes:
         """Whether every way from ``after`` to ``use`` binds ``name`` anew: an assignment between
         them that stands in a block holding the use."""
         for other in self.bindings(name, scope):
-            if self.tree.scope_of.get(other) is not scope or not after < self._at(other) < before:
+            if self.tree.scope_of.get(other) is not scope or not after < self.effective(other) <= before:
                 continue
             kind = binding_kind(other, self.tree)
             if kind == "always" and self._inside(use, self.block_of(other)):
@@ -159,6 +161,23 @@ class Lifetimes:
                     return True
             current = self.tree.parent.get(current)
         return False
+
+    def effective(self, binding: cst.Name) -> int:
+        """Where a binding takes effect: after the value it is given (``r = r.json()`` reads the
+        old ``r``), at the start of a loop's or handler's body, of a function's for a parameter."""
+        holder = _statement_holder(binding, self.tree)
+        if isinstance(holder, cst.AssignTarget):
+            holder = self.tree.parent.get(holder)
+        if isinstance(holder, (cst.Assign, cst.AnnAssign, cst.AugAssign, cst.NamedExpr)) and holder.value is not None:
+            return self.tree.span(holder.value)[1]
+        if isinstance(holder, (cst.For, cst.ExceptHandler)):
+            return self._at(holder.body)
+        parent = self.tree.parent.get(binding)
+        if isinstance(parent, cst.Param):
+            function = self.tree.scope_of.get(binding)
+            if function is not None and isinstance(function.node, cst.FunctionDef):
+                return self._at(function.node.body)
+        return self._at(binding)
 
     def _comprehension_of(self, target: cst.Name) -> cst.CSTNode | None:
         current = self.tree.parent.get(target)

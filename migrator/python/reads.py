@@ -26,7 +26,7 @@ from migrator.config import Settings
 from migrator.edits import ByteEdit
 from migrator.frontend import CannotRewrite
 from migrator.python.calls import HttpCall, Rewrite, callee, static
-from migrator.python.flow import Flow
+from migrator.python.flow import Flow, body_nodes
 from migrator.python.lifetimes import Lifetimes
 from migrator.python.project import Project
 from migrator.python.tree import Scope, Tree
@@ -72,6 +72,8 @@ class _Way:
     stack: tuple = ()
     depth: int = 0
     mixed: str | None = None
+    emptied: str | None = None  # why the value here may also be an empty literal ({}, [], None)
+    parsed: bool = False  # a parsed answer (not the response object or its raw body)
 
     def on(self) -> _Way:
         return replace(self, depth=self.depth + 1)
@@ -84,6 +86,13 @@ class _Way:
 
     def mix(self, why: str) -> _Way:
         return replace(self, mixed=self.mixed or why, depth=self.depth + 1)
+
+    def empty(self, why: str) -> _Way:
+        return replace(self, emptied=self.emptied or why, depth=self.depth + 1)
+
+    def meet(self, other: cst.CSTNode, why: str) -> _Way:
+        """The value here may also be ``other``: an empty literal, or anything."""
+        return self.empty(why) if _empty(other) else self.mix(why)
 
 
 @dataclass
@@ -251,9 +260,9 @@ class Reads:
         if self.follow_name(node, walk, way, lambda use, on: again(use, walk, on)):
             return
         if isinstance(self.tree.parent.get(node), cst.Return):
-            callers = self.returned_to(node, way.stack)
-            for caller, rest in callers:
-                again(caller, walk, way.out(rest))  # out of the function: the caller's own code
+            callers = self.leaving(node, way)
+            for caller, on in callers:
+                again(caller, walk, on)  # out of the function: the caller's own code
             if not callers:
                 self.lost(walk, node, f"it is returned from {self.function_name(node)}, and the migrator cannot tell which calls receive it")
             return
@@ -286,13 +295,16 @@ class Reads:
             return False
         for use, on in uses:
             then(use, on)
+        holder = self.tree.parent.get(node)
+        if isinstance(holder, cst.NamedExpr):
+            then(holder, way.on())  # (data := r.json())["files"]: the expression has the value too
         return True
 
     def uses(self, binding: cst.Name, way: _Way) -> list[tuple[cst.Name, _Way]]:
         """The uses a binding reaches, each with the way there. A use another binding reaches
         too holds other values as well (another response, a default, a parameter): it is
         followed, but no edit may land from there on."""
-        found = self.lives.uses(binding)
+        found = self.lives.uses(binding, none_apart=not way.parsed)
         out = [(use, way.on()) for use in found.own]
         for use, other in found.shared:
             line = self.tree.line_column(other)[0]
@@ -319,6 +331,7 @@ class Reads:
     def json_value(self, root: cst.CSTNode, segments: list[_Segment], walk: _Walk, way: _Way) -> None:
         """Walk up from a value of the JSON response through subscripts, loops, names, returns
         and arguments of the run's functions; each way out is a read."""
+        way = replace(way, parsed=True)
         steps: list[tuple[Step, cst.CSTNode]] = []
         node = root
         while True:
@@ -329,7 +342,7 @@ class Reads:
             outer = parent if isinstance(parent, cst.Subscript) else self.tree.parent.get(parent)
             steps.append((step, outer))
             node = outer  # type: ignore[assignment]
-        segment = _Segment(root, node, steps, shared=self.shared(way.stack), mixed=way.mixed)
+        segment = _Segment(root, node, steps, shared=self.shared(way.stack), mixed=way.mixed, emptied=way.emptied)
         chain = [*segments, segment]
         parent = self.tree.parent.get(node)
         if way.depth < DEPTH and self.json_goes_on(node, parent, chain, walk, way):
@@ -359,17 +372,20 @@ class Reads:
                 self.json_value(use, chain, walk, on)
             return True
         if isinstance(parent, cst.BooleanOperation) and isinstance(parent.operator, cst.Or) and parent.left is node:
-            self.json_value(parent, chain, walk, way.on())  # data.get("files") or []
+            # data.get("files") or []: an empty default stands in for an empty answer
+            on = way.on() if _empty(parent.right) else way.mix(f"{self.code(parent)} may also be {self.code(parent.right)}")
+            self.json_value(parent, chain, walk, on)
             return True
         if isinstance(parent, cst.IfExp) and parent.test is not node:
-            self.json_value(parent, chain, walk, way.on())  # results[0] if results else {}
+            other = parent.orelse if parent.body is node else parent.body
+            self.json_value(parent, chain, walk, way.meet(other, f"it may also be {self.code(other)} (line {self.tree.line_column(other)[0]})"))
             return True
         if self.follow_name(node, walk, way, lambda use, on: self.json_value(use, chain, walk, on), kept=True):
             return True
         if isinstance(parent, cst.Return):
-            callers = self.returned_to(node, way.stack)
-            for caller, rest in callers:
-                self.json_value(caller, chain, walk, way.out(rest))
+            callers = self.leaving(node, way)
+            for caller, on in callers:
+                self.json_value(caller, chain, walk, on)
             return bool(callers)
         call = self._argument_of(node)
         if call is None:
@@ -405,7 +421,7 @@ class Reads:
         name = parameters[0].name.value
         start, end = self.tree.span(function.body)
         last = chain[-1]
-        element = [*chain[:-1], _Segment(last.root, last.top, last.steps, True, last.shared, last.mixed)]
+        element = [*chain[:-1], _Segment(last.root, last.top, last.steps, True, last.shared, last.mixed, last.emptied)]
         for use in self.tree.names.get(name, []):
             if start <= self.tree.span(use)[0] < end and self.lives.is_use(use):
                 self.json_value(use, element, walk, way.on())
@@ -445,6 +461,31 @@ class Reads:
         scope = self._scope_of(node)
         function = scope.node if scope is not None else None
         return f"{function.name.value}()" if isinstance(function, cst.FunctionDef) else "its function"
+
+    def leaving(self, node: cst.CSTNode, way: _Way) -> list[tuple[cst.CSTNode, _Way]]:
+        """Where a returned value goes next, each with the way there: what the function
+        returns elsewhere (``return {}`` on a 404, falling off its end) may come out too."""
+        scope = self._scope_of(node)
+        function = scope.node if scope is not None else None
+        callers = self.returned_to(node, way.stack)
+        if not callers or not isinstance(function, cst.FunctionDef):
+            return [(caller, way.out(rest)) for caller, rest in callers]
+        statement = self.tree.parent.get(node)
+        others = [r for r in body_nodes(function) if isinstance(r, cst.Return) and r is not statement]
+        out = []
+        for caller, rest in callers:
+            on = way.out(rest)
+            for other in others:
+                value = other.value
+                if value is None or (isinstance(value, cst.Name) and value.value == "None"):
+                    if way.parsed:
+                        on = on.empty(f"{self.function_name(node)} also returns None (line {self.tree.line_column(other)[0]})")
+                else:
+                    on = on.meet(value, f"{self.function_name(node)} also returns {self.code(value)} (line {self.tree.line_column(other)[0]})")
+            if way.parsed and not _exits(function.body):
+                on = on.empty(f"{self.function_name(node)} may also end without a return")
+            out.append((caller, on))
+        return out
 
     def returned_to(self, node: cst.CSTNode, stack: tuple) -> list[tuple[cst.CSTNode, tuple]]:
         """Where a value returned from its function goes: the call it was followed in through
@@ -625,6 +666,10 @@ class Reads:
         mixed = next((read.segments[n].mixed for n in sorted(set(cut) | set(put)) if read.segments[n].mixed), None)
         if mixed:
             raise CannotRewrite(mixed)
+        for number, count in cut.items():
+            segment = read.segments[number]
+            if segment.emptied and any(isinstance(node, cst.Call) for _, node in segment.steps[:count]):
+                raise CannotRewrite(f"{segment.emptied}, whose .get() gives its default where v2's form would fail")
         edits = []
         for number in sorted(set(cut) | set(put)):
             edits.extend(self.replace_steps(read.segments[number], cut.get(number, 0), put.get(number, []), transform if number == last else None))
@@ -675,6 +720,7 @@ class _Segment:
     loop: bool = False
     shared: bool = False  # in a function other calls share: no edit may land here
     mixed: str | None = None  # why the value here may be another one too: no edit may land here
+    emptied: str | None = None  # why it may be an empty literal too: no .get("key") may lose its default here
 
     def steps_with_loops(self) -> list[Step]:
         own = [step for step, _ in self.steps]
@@ -720,6 +766,20 @@ def _step(parent: cst.CSTNode | None, node: cst.CSTNode, tree: Tree) -> Step | N
             if key is not None:
                 return Field(key)
     return None
+
+
+def _empty(node: cst.CSTNode) -> bool:
+    """An empty literal: ``{}``, ``[]``, ``()``, ``""``, ``None``, ``0``, ``False``. Any step into it
+    fails alike in v1's and v2's form, and its truth and length do not change."""
+    if isinstance(node, (cst.List, cst.Tuple, cst.Set)):
+        return not node.elements
+    if isinstance(node, cst.Dict):
+        return not node.elements
+    if isinstance(node, cst.Name):
+        return node.value in ("None", "False")
+    if isinstance(node, cst.Integer):
+        return node.value == "0"
+    return isinstance(node, cst.SimpleString) and node.evaluated_value in ("", b"")
 
 
 def _primary(node: cst.CSTNode) -> bool:
