@@ -7,7 +7,7 @@ import json
 
 import pytest
 from conftest import ROOT, migrated, run_python, statuses
-from hypothesis import HealthCheck, given
+from hypothesis import HealthCheck, assume, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
@@ -138,6 +138,14 @@ HOLDERS = {
     "guarded": ("", '    if not r.ok:\n        raise RuntimeError(r.json().get("detail"))\n', "return {read}"),
     "helper": ("def parsed(resp):\n    resp.raise_for_status()\n    return resp.json()\n\n{other}", "", "return {read_parsed}"),
     "passed": ("def pick(data):\n    return {read_data}\n\n", "", "return pick(r.json())"),
+    "same-name": ("", "    r = r.json()\n", "return {read_r}"),
+    "walrus": ("", "", "return {read_walrus}"),
+    "conditional": ("", "    data = r.json() if r.ok else {{}}\n", "return {read_data}"),
+    "maybe-none": (
+        "def parsed(resp):\n    if resp.status_code == 404:\n        return None\n    return resp.json()\n\n{other}",
+        "",
+        "return {read_parsed}",
+    ),
 }
 # Another call of the same helper, with its own reads: they must not count for this call.
 OTHER = {
@@ -153,7 +161,13 @@ def styled_programs(draw):
     read = draw(st.sampled_from(STYLED_READS[rule_id]))
     before, prelude, returned = HOLDERS[draw(st.sampled_from(sorted(HOLDERS)))]
     method, url = URLS[rule_id]
-    forms = {"read": read.format(d="r.json()"), "read_data": read.format(d="data"), "read_parsed": read.format(d="parsed(r)")}
+    forms = {
+        "read": read.format(d="r.json()"),
+        "read_data": read.format(d="data"),
+        "read_parsed": read.format(d="parsed(r)"),
+        "read_r": read.format(d="r"),
+        "read_walrus": read.format(d="(data := r.json())"),
+    }
     source = (
         before.format(other=OTHER[rule_id], **forms)
         + f'def read():\n    r = requests.{method}("{url}")\n'
@@ -162,7 +176,16 @@ def styled_programs(draw):
         + returned.format(**forms)
         + "\n"
     )
+    assume(_compiles(source))  # := may not stand in a comprehension's iterable
     return rule_id, source
+
+
+def _compiles(source: str) -> bool:
+    try:
+        compile(source, "<program>", "exec")
+    except SyntaxError:
+        return False
+    return True
 
 
 @given(styled_programs())

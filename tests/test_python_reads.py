@@ -310,7 +310,7 @@ def test_a_test_of_the_task_count_becomes_a_test_of_the_task(settings):
     [
         pytest.param('print(body["task_count"])', 'body["task_count"] reads .task_count: v2 has no task_count', id="task-count-shown"),
         pytest.param('print(body["result"][0])', 'body["result"][0] reads .result[0]: v2 returns the task object itself', id="the-whole-task"),
-        pytest.param('for t in body["result"]:\n    print(t["status"])', "t[\"status\"] reads .result[].status: the read goes through a loop", id="loop-over-the-tasks"),
+        pytest.param('for t in body["result"]:\n    print(t["status"])', 't["status"] reads .result[].status: v2 returns the task object itself, not a list', id="loop-over-the-tasks"),
     ],
 )
 def test_other_reads_of_the_task_envelope_are_reported(read, message, settings):

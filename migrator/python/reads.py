@@ -155,14 +155,17 @@ class Reads:
             whole = not read.access.steps and read.access.then != "truth"
             return [], ("it is the whole answer, and v2's is shaped differently" if whole else None), True
         problem = None  # why the first mapping that applies cannot be written here
+        misfit = None
         for mapped in found:
             if mapped.mapping.review:
                 return [], problem or mapped.mapping.review, problem is None
             try:
                 return self.rewrite_read(read, mapped), None, False
+            except _Misfit as exc:
+                misfit = misfit or str(exc)  # this form does not fit the read; another may
             except CannotRewrite as exc:
                 problem = problem or str(exc)
-        return [], problem, False
+        return [], problem or misfit, False
 
     def conflicts(self, planned: list[tuple[_Read, list[ByteEdit]]]) -> list[Blocker]:
         """Reads that share an expression but need different v2 forms of it."""
@@ -634,7 +637,7 @@ class Reads:
             else:
                 parts[-1].append(step)
         if len(parts) != len(groups):
-            raise CannotRewrite("the read goes through a loop that the v2 response does not have, or the other way round")
+            raise _Misfit("the read goes through a loop that the v2 response does not have, or the other way round")
         cut: dict[int, int] = {}  # segment -> how many of its steps are consumed
         put: dict[int, list[Step]] = {}  # segment -> replacement steps written after its root
         for index, (group, part) in enumerate(zip(groups, parts)):
@@ -708,6 +711,10 @@ class Reads:
         if loose:
             return [self.tree.byte_edit(root_start, root_start, "("), self.tree.byte_edit(root_end, end, ")" + text)]
         return [self.tree.byte_edit(root_end, end, text)]
+
+
+class _Misfit(CannotRewrite):
+    """A mapping whose v2 form does not fit the read (a loop where v2 has none)."""
 
 
 @dataclass
