@@ -112,6 +112,7 @@ STYLED_READS = {
         'sorted(f.get("name") for f in {d}.get("files", []))',
         '{d}["files"][-1]["extension"]',
         '"some" if {d}["files"] else "none"',
+        '[f for f in {d}["files"] if f["name"].endswith(".xml")][-1]["name"]',
     ],
     "DM107": [
         '{d}["result"][0]["status"]',
@@ -127,6 +128,9 @@ STYLED_READS = {
         '{d}[1]["size"]',
         "{d}",
         'sorted({d}, key=lambda a: a["name"])[0]["type"]',
+        'len([a for a in {d} if a["type"] == "csv"])',
+        '[a for a in {d} if a["size"] > 1500][0]["name"]',
+        '"artifacts" if {d} else "nothing"',
     ],
 }
 # How the parsed answer reaches the read: (code before read(), lines in read() before the return, the return).

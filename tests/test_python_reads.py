@@ -278,6 +278,19 @@ def test_steps_v2_adds_land_where_they_mean_the_same(before, after, settings):
     check(before, after, settings)
 
 
+def test_a_comprehension_that_keeps_some_elements_is_read_as_the_list_it_filters(settings):
+    """artifact-shipper: ``[a for a in resp.json() if ...]`` and then its elements and its length."""
+    body = (
+        '    artifacts = [a for a in resp.json(){v2} if not only or a["name"] in only]\n'
+        '    for art in artifacts:\n        print(art["name"], art.get("type"))\n    return len(artifacts)\n'
+    )
+    check(
+        f'def pull(only):\n    resp = requests.get(f"{H}/p/task/t/artifacts")\n' + body.format(v2=""),
+        f'def pull(only):\n    resp = requests.get(f"{V2}/projects/p/tasks/t/artifacts/metadata")\n' + body.format(v2='["artifacts"]'),
+        settings,
+    )
+
+
 # ---------------------------------------------------------------- the task envelope as people test it
 
 

@@ -370,9 +370,15 @@ class Reads:
         """Follow a JSON value further: loops, ``or`` defaults, conditional expressions, names,
         returns, sorted()/list(), and functions of the run. False when the read ends here."""
         if isinstance(parent, (cst.For, cst.CompFor)) and parent.iter is node and isinstance(parent.target, cst.Name):
+            comprehension = self.tree.parent.get(parent)
+            kept = _kept_elements(comprehension) if isinstance(parent, cst.CompFor) else None
             chain[-1].loop = True
             for use, on in self.uses(parent.target, way):
-                self.json_value(use, chain, walk, on)
+                if use is kept:
+                    # [a for a in x if ...]: a list of some of x's elements, read as x is
+                    self.json_value(comprehension, [*chain[:-1], replace(chain[-1], loop=False)], walk, on)
+                else:
+                    self.json_value(use, chain, walk, on)
             return True
         if isinstance(parent, cst.BooleanOperation) and isinstance(parent.operator, cst.Or) and parent.left is node:
             # data.get("files") or []: an empty default stands in for an empty answer
@@ -588,12 +594,14 @@ class Reads:
     def blocked(self, call: cst.CSTNode, blockers: list[Blocker]) -> str:
         """Why a call stays on v1, naming each use of its response that keeps it there."""
         home = self.tree.path_of(call)
-        parts = []
+        parts: list[str] = []
         for blocker in blockers:
             line = self.tree.line_column(blocker.node)[0]
             path = self.tree.path_of(blocker.node)
             where = f"line {line}" + (f" of {path}" if path != home else "")
-            parts.append(blocker.summary.format(where=where))
+            part = blocker.summary.format(where=where)
+            if part not in parts:
+                parts.append(part)
         return f"its response is used {'; and '.join(parts)}; so it stays on v1"
 
     def escape(self, node: cst.CSTNode, why: str, note: str) -> Blocker:
@@ -649,13 +657,12 @@ class Reads:
                 home = before_loop[index]
             else:
                 home = len(read.segments) - 1
-            # sorted(data)[0] -> sorted(data["artifacts"])[0]: what v2 adds before an index
-            # goes inside sorted(), list(), reversed(): they make a list of the elements.
+            # sorted(data)[0] -> sorted(data["artifacts"])[0]: what v2 adds before an index goes
+            # inside sorted(), list(), [a for a in ... if ...]: they make a list of the elements.
             lead = list(itertools.takewhile(lambda step: isinstance(step, Field), part))
-            inner = home
-            if lead and (not group or group[0] == (home, 0)):
-                while self.elements_of(read, inner):
-                    inner -= 1
+            after = before_loop[index - 1] if index else -1  # where the steps before this part end
+            boundaries = [k for k in range(after + 1, home + 1) if self.elements_of(read, k)]
+            inner = boundaries[0] - 1 if lead and boundaries else home
             if inner != home:
                 put.setdefault(inner, []).extend(lead)
                 part = part[len(lead) :]
@@ -679,15 +686,14 @@ class Reads:
         return edits
 
     def elements_of(self, read: _Read, number: int) -> bool:
-        """Whether segment ``number`` is ``sorted(...)`` (or list(), reversed()...) of the one before."""
-        root = read.segments[number].root
-        return (
-            number > 0
-            and isinstance(root, cst.Call)
-            and callee(root) in SAME_ELEMENTS
-            and bool(root.args)
-            and root.args[0].value is read.segments[number - 1].top
-        )
+        """Whether segment ``number`` is a list of the elements of the one before: ``sorted(...)``,
+        ``list()``, ``reversed()``, or a comprehension that keeps some (``[a for a in x if ...]``)."""
+        if number == 0:
+            return False
+        root, before = read.segments[number].root, read.segments[number - 1].top
+        if isinstance(root, cst.Call):
+            return callee(root) in SAME_ELEMENTS and bool(root.args) and root.args[0].value is before
+        return _kept_elements(root) is not None and root.for_in.iter is before  # type: ignore[attr-defined]
 
     def replace_steps(self, segment: _Segment, count: int, steps: list[Step], transform: str | None) -> list[ByteEdit]:
         """Replace the first ``count`` subscripts after the segment's root by ``steps``; a root
@@ -773,6 +779,17 @@ def _step(parent: cst.CSTNode | None, node: cst.CSTNode, tree: Tree) -> Step | N
             if key is not None:
                 return Field(key)
     return None
+
+
+def _kept_elements(node: cst.CSTNode | None) -> cst.Name | None:
+    """The element of ``[a for a in x if ...]`` (or a generator or set of them): a comprehension
+    that keeps elements of one iterable as they are; None for any other."""
+    if not isinstance(node, (cst.ListComp, cst.GeneratorExp, cst.SetComp)):
+        return None
+    clause = node.for_in
+    if clause.inner_for_in is not None or not isinstance(clause.target, cst.Name) or not isinstance(node.elt, cst.Name):
+        return None
+    return node.elt if node.elt.value == clause.target.value else None
 
 
 def _empty(node: cst.CSTNode) -> bool:
@@ -875,12 +892,12 @@ def _by_read(code: str, differs: bool) -> str:
 
 
 def _unique(blockers: list[Blocker]) -> list[Blocker]:
-    seen: set[tuple[int, str]] = set()
+    """One blocker per expression: a value read twice there (its truth, then its text) is one read."""
+    seen: set[int] = set()
     out = []
     for blocker in blockers:
-        key = (id(blocker.node), blocker.problem)
-        if key not in seen:
-            seen.add(key)
+        if id(blocker.node) not in seen:
+            seen.add(id(blocker.node))
             out.append(blocker)
     return out
 
