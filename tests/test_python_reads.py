@@ -63,6 +63,16 @@ def test_a_name_holds_the_response_until_it_is_bound_anew(before, after, setting
     check(before, after, settings)
 
 
+@pytest.mark.parametrize("skip", ["", "        if p == 'skip':\n            continue\n"], ids=["runs-to-the-end", "a-continue-skips-the-rebinding"])
+def test_a_response_comes_round_a_loop_only_if_not_bound_anew_before_the_body_ends(skip, settings):
+    source = (
+        "def show(ps):\n    r = None\n    for p in ps:\n        if r is not None:\n            print(r.json()[\"files\"][0][\"name\"])\n"
+        f'        r = requests.get(f"{H}/{{p}}/files")\n' + skip + f'        r = requests.get(f"{H}/{{p}}/info")\n'
+    )
+    found = statuses(run_python(source, settings))
+    assert (("DM101", "review") in found) == bool(skip), found
+
+
 def test_a_response_parsed_into_its_own_name_is_read_there(settings):
     check(
         f'def names(p):\n    r = requests.get(f"{H}/{{p}}/files")\n    r = r.json()\n    return [f["name"] for f in r["files"]]\n',
