@@ -32,7 +32,9 @@ class Index:
 
 Step = Union[Field, Index]
 
-Then = Lit["end", "length", "other"]
+# What a script does with the value it reached: nothing more we model (end), its length,
+# a test of its truth (``if tasks:``), or something else.
+Then = Lit["end", "length", "truth", "other"]
 
 
 @dataclass(frozen=True)
@@ -55,9 +57,14 @@ class AccessPattern:
 class ResponseMapping:
     v1: AccessPattern
     v2: AccessPattern | None
-    when: Lit["any", "deeper", "length"] = "any"
+    when: Lit["any", "deeper", "length", "truth"] = "any"
     transform: str | None = None
     review: str | None = None
+
+    @property
+    def condition(self) -> str:
+        """When the mapping applies, said for the docs ("" for any read)."""
+        return {"deeper": " (read further)", "length": " (its length)", "truth": " (tested for truth)"}.get(self.when, "")
 
 
 @dataclass(frozen=True)
@@ -129,6 +136,14 @@ def _fill(replacement: tuple[Step, ...], captured: list[Step]) -> tuple[Step, ..
 
 def map_access(mappings: tuple[ResponseMapping, ...], access: Access) -> MappedAccess | None:
     """The first mapping that applies to ``access``, or None when the read is unaffected."""
+    found = candidates(mappings, access)
+    return found[0] if found else None
+
+
+def candidates(mappings: tuple[ResponseMapping, ...], access: Access) -> list[MappedAccess]:
+    """Every mapping that applies to ``access``, in the table's order: a front end takes the
+    first it can write in place (a v2 form without the loop the read goes through cannot be)."""
+    found = []
     for mapping in mappings:
         pattern = mapping.v1.steps
         if not _matches(pattern, access.steps):
@@ -136,9 +151,9 @@ def map_access(mappings: tuple[ResponseMapping, ...], access: Access) -> MappedA
         rest = len(access.steps) - len(pattern)
         if mapping.when == "deeper" and rest == 0:
             continue
-        if mapping.when == "length" and (rest or access.then != "length"):
+        if mapping.when in ("length", "truth") and (rest or access.then != mapping.when):
             continue
         captured = [got for want, got in zip(pattern, access.steps) if isinstance(want, Index)]
         replacement = () if mapping.v2 is None else _fill(mapping.v2.steps, captured)
-        return MappedAccess(mapping, len(pattern), replacement)
-    return None
+        found.append(MappedAccess(mapping, len(pattern), replacement))
+    return found

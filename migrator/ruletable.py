@@ -308,8 +308,8 @@ class _Loader:
         if (v2 is None) == (review is None):
             raise self.fail(where, "give either 'v2' or 'review'")
         when = self.take(entry, where, "when", str, "any")
-        if when not in ("any", "deeper", "length"):
-            raise self.fail(where, "key 'when' must be any, deeper or length")
+        if when not in ("any", "deeper", "length", "truth"):
+            raise self.fail(where, "key 'when' must be any, deeper, length or truth")
         transform = self.take(entry, where, "transform", str, None)
         if transform is not None and transform not in transforms:
             raise self.fail(where, f"unknown transform {transform!r}")

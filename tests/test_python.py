@@ -139,7 +139,7 @@ def test_any_object_get_with_a_v1_url_is_a_call(settings):
     [
         pytest.param(f'requests.get(f"{H}/api/v1/{{p}}/task/{{t}}").json()["task_count"]\n', ("DM107", "review"), id="task-count"),
         pytest.param(f'return_value = requests.get(f"{H}/api/v1/{{p}}/files").json()\n', ("DM101", "review"), id="whole-response"),
-        pytest.param(f'json.loads(requests.get(f"{H}/api/v1/{{p}}/files").text)\n', ("DM101", "review"), id="parsed-by-hand"),
+        pytest.param(f'print(json.loads(requests.get(f"{H}/api/v1/{{p}}/files").text))\n', ("DM101", "review"), id="parsed-by-hand"),
         pytest.param(f'requests.put(f"{H}/api/v1/{{p}}/files", files={{"file": fh}})\n', ("DM103", "review"), id="update-name-unknown"),
         pytest.param(f'requests.post(f"{H}/api/v1/{{p}}/files", files=files, data=form)\n', ("DM102", "review"), id="create-data-not-literal"),
         pytest.param(f'requests.request(m, f"{H}/api/v1/{{p}}/files")\n', ("DM003", "review"), id="method-at-run-time"),

@@ -396,7 +396,7 @@ class _Program:
             work.url_edits.extend(frontend.url_edits(mapped, self.settings, extra, sent_query))
             for edit in work.url_edits:
                 self.render_edit(edit)  # fails early on text that cannot be written back
-            frontend.check_reads(self.rewrite_reads(work))
+            self.rewrite_reads(work)
         except CannotRewrite as exc:
             self.report(rule.id, Status.REVIEW, call.node, frontend.review_message(rule, exc))
             return False
@@ -432,13 +432,14 @@ class _Program:
                 return node, f"py:{flags}f:{quote}"
         return None
 
-    def rewrite_reads(self, work: Rewrite) -> list[int]:
-        """Rewrite the reads of the call's response; the lines of those that cannot be (reported)."""
-        unreadable = []
-        for node, problem in self.responses.rewrite(work):
-            self.report(work.rule.id, Status.REVIEW, node, f"{work.rule.title} response: {problem}")
-            unreadable.append(self.tree.line_column(node)[0])
-        return unreadable
+    def rewrite_reads(self, work: Rewrite) -> None:
+        """Rewrite the reads of the call's response; a use that cannot be is reported, and keeps the call on v1."""
+        blockers = self.responses.rewrite(work)
+        for blocker in blockers:
+            if self.responses.first_report(work.rule.id, blocker):
+                self.report(work.rule.id, Status.REVIEW, blocker.node, f"{work.rule.title} response: {blocker.problem}")
+        if blockers:
+            raise CannotRewrite(self.responses.blocked(work.call.node, blockers))
 
     # ---------------------------------------------------------------- whole file
 
