@@ -191,6 +191,10 @@ import posixpath
 folder, name = "data/", "a.csv"
 requests.put("{HOST}/api/v1/p1/files/rename", json={{"old_name": posixpath.join(folder, name), "new_name": "b.csv"}})
 """,
+    "a part of a name's value as a path parameter": f"""
+NAME = "/a.csv"
+requests.put("{HOST}/api/v1/p1/files/rename", json={{"old_name": NAME.lstrip("/"), "new_name": "b.csv"}})
+""",
     "text after an 'or' expression": f"""
 import sys
 BASE = "{HOST}/api/v1"
@@ -238,50 +242,77 @@ def test_another_services_url_composed_the_same_way_is_left_alone(source, settin
     assert {rule for rule, _ in statuses(result)} <= {"DM000"}
 
 
-# Path parameters v2 takes from the body, written into the URL's text: escaped for a %
-# template, and as the expression that holds the value (not a template's field).
-RENAMED = {
-    "into a % template": """
+# Run against the emulator: the original against v1, the migrated program against v2 alone.
+VERIFIED = {
+    # A path parameter v2 takes from the body, escaped for the % template it goes into.
+    "a name into a % template": """
 RENAME = "%s/api/v1/%s/files/rename"
 requests.put(RENAME % (HOST, "demo-project"), json={"old_name": "script/report.sql", "new_name": "r.sql"}, headers=AUTH)
 """,
-    "from a format call": """
+    # ... written as the expression that holds it, not as the field of the template it filled.
+    "a name from a format call": """
 stem = "customers"
 requests.put(f"{HOST}/api/v1/demo-project/files/rename", json={"old_name": "{}.csv".format(stem), "new_name": "c.csv"}, headers=AUTH)
 """,
-}
-
-
-@pytest.mark.parametrize("name", RENAMED)
-def test_a_name_from_the_body_is_written_into_the_url_as_python_reads_it(name, settings, tmp_path):
-    source = f'import requests\n\nHOST = "{HOST}"\nAUTH = {{"Authorization": "Bearer t"}}\n' + RENAMED[name]
-    new = migrated(source, settings, "python")
-    assert "/api/v1" not in new
-    result = verify(tmp_path / "p.py", "python", source.encode(), new.encode(), settings.table, timeout=30)
-    assert [f.message for f in result.findings if f.status is Status.REVIEW] == []
-
-
-def test_the_migrated_program_runs_against_v2_alone(settings, tmp_path):
-    """A urllib-only script: a Request built in a helper from urljoin, opened with urlopen."""
-    source = f"""import json
+    "a urllib Request built in a helper from urljoin, opened with urlopen": """
 import os
 import urllib.request
 from urllib.parse import urljoin
 
-API_ROOT = urljoin(os.environ.get("DATAMIMIC_URL", "{HOST}"), "/api/v1/")
-TOKEN = os.environ.get("DATAMIMIC_TOKEN", "t")
+API_ROOT = urljoin(os.environ.get("DATAMIMIC_URL", HOST), "/api/v1/")
 
 
 def call(method, path):
     req = urllib.request.Request(urljoin(API_ROOT, path), method=method)
-    req.add_header("Authorization", "Bearer " + TOKEN)
+    req.add_header("Authorization", AUTH["Authorization"])
     with urllib.request.urlopen(req, timeout=30) as resp:
         return resp.status
 
 
 print(call("GET", "demo-project/files"), call("PUT", "demo-project/git?branch_name=main"))
-"""
+""",
+}
+
+
+@pytest.mark.parametrize("name", VERIFIED)
+def test_the_migrated_program_does_against_v2_what_the_original_did_against_v1(name, settings, tmp_path):
+    source = f'import requests\n\nHOST = "{HOST}"\nAUTH = {{"Authorization": "Bearer t"}}\n' + VERIFIED[name]
     new = migrated(source, settings, "python")
     assert "/api/v1" not in new
     result = verify(tmp_path / "p.py", "python", source.encode(), new.encode(), settings.table, timeout=30)
     assert [f.message for f in result.findings if f.status is Status.REVIEW] == []
+
+
+def test_parts_joined_onto_a_base_joined_in_another_module(tmp_path, settings):
+    """dmsync's client: _url(*parts) joins onto self._base, itself "/".join of a settings
+    property and the project; the base moves in the settings module, "projects/" in the client."""
+    from dataclasses import replace
+
+    from migrator import engine
+
+    package = tmp_path / "dmsync"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "settings.py").write_text(
+        "from dataclasses import dataclass\n\n\n@dataclass(frozen=True)\nclass Settings:\n"
+        '    url: str = "https://tdm.acme.com"\n    project: str = ""\n\n    @property\n'
+        '    def api_root(self) -> str:\n        return self.url.rstrip("/") + "/api/v1"\n'
+    )
+    client = (
+        "import requests\n\nfrom .settings import Settings\n\n\nclass ProjectClient:\n"
+        "    def __init__(self, settings: Settings):\n"
+        '        self._base = "/".join([settings.api_root, settings.project])\n'
+        "        self._session = requests.Session()\n\n"
+        "    def _url(self, *parts):\n"
+        '        return "/".join([self._base, *parts])\n\n'
+        "    def read_file(self, name):\n"
+        '        return self._session.request("GET", self._url("files", name)).content\n\n'
+        '    def update_from_git(self, branch="main"):\n'
+        '        return self._session.request("PUT", self._url("git"), params={"branch_name": branch}).status_code\n'
+    )
+    (package / "client.py").write_text(client)
+    results = {r.path: r for r in engine.run(engine.plan([tmp_path]), replace(settings, assume_datamimic=True), jobs=1)}
+    assert results[str(package / "settings.py")].migrated.decode().endswith('return self.url.rstrip("/") + "/api/v2"\n')
+    assert results[str(package / "client.py")].migrated.decode() == client.replace(
+        "settings.project]", '"projects/" + settings.project]'
+    )

@@ -32,7 +32,7 @@ from urllib.parse import urlparse, urlsplit, urlunsplit
 import libcst as cst
 
 from migrator.python import evidence
-from migrator.python.flow import Flow, Rest, binding_of, body_nodes
+from migrator.python.flow import Flow, Rest, binding_of
 from migrator.python.project import Project
 from migrator.python.tree import PARAMETER, Binding, Frame, Scope
 from migrator.urls import Content, Hole, Literal, Piece, Via
@@ -99,7 +99,6 @@ class Values:
         self.flow = Flow(tree)
         # (start, end) of a plain string's text -> the string, to drop a string an edit empties
         self.strings: dict[tuple[int, int], cst.SimpleString] = {}
-        self._unpacked: dict[cst.CSTNode, dict[str, tuple[cst.Call, int]]] = {}
 
     def pieces(
         self, node: cst.CSTNode, scope: Scope, via: tuple[Via, ...] = (), depth: int = 0, context: str = EXPRESSION
@@ -229,7 +228,7 @@ class Values:
             return self.urljoin(node, scope, via, depth)
         if name in ("urlunsplit", "urlunparse"):
             return self.urlunsplit(node, scope, via, depth)
-        if name == "str" and len(node.args) == 1 and not node.args[0].keyword and not node.args[0].star:
+        if name == "str" and isinstance(func, cst.Name) and len(node.args) == 1 and not node.args[0].keyword and not node.args[0].star:
             inner = self.pieces(node.args[0].value, scope, via, depth + 1)
             # str(task_id) of an int: text beside it goes beside the call, not into it.
             return [self.hole(node, context, via, inner[0].name)] if len(inner) == 1 and isinstance(inner[0], Hole) else inner
@@ -652,18 +651,17 @@ class Values:
 
     def unpacked(self, name: str, scope: Scope) -> tuple[cst.Call, int] | None:
         """The call and the index of ``name`` in ``a, b, name = call(...)`` in the scope."""
-        if scope.node not in self._unpacked:
-            table: dict[str, tuple[cst.Call, int]] = {}
-            for assign in _own_nodes(scope.node):
-                if not isinstance(assign, cst.Assign) or not isinstance(assign.value, cst.Call):
-                    continue
-                for target in assign.targets:
-                    if isinstance(target.target, (cst.Tuple, cst.List)):
-                        for index, element in enumerate(target.target.elements):
-                            if isinstance(element, cst.Element) and isinstance(element.value, cst.Name):
-                                table[element.value.value] = (assign.value, index)
-            self._unpacked[scope.node] = table
-        return self._unpacked[scope.node].get(name)
+        function = scope.node
+        if isinstance(function, cst.FunctionDef) and name in _parameters(function):
+            return None
+        for use in self.tree.names.get(name, []):
+            element = self.tree.parent.get(use)
+            target = self.tree.parent.get(element) if isinstance(element, cst.Element) else None
+            holder = self.tree.parent.get(target) if isinstance(target, (cst.Tuple, cst.List)) else None
+            assign = self.tree.parent.get(holder) if isinstance(holder, cst.AssignTarget) else None
+            if isinstance(assign, cst.Assign) and isinstance(assign.value, cst.Call) and self.tree.scope_of.get(use) is scope:
+                return assign.value, next(i for i, e in enumerate(target.elements) if e is element)  # type: ignore[union-attr]
+        return None
 
     def origin(self, node: cst.BaseExpression, scope: Scope, depth: int = 0) -> tuple[cst.CSTNode, Scope, str] | None:
         """The expression a name stands for, through its one assignment and through the
@@ -726,25 +724,16 @@ def _binds_tighter_than_add(node: cst.CSTNode) -> bool:
     return not isinstance(node, (cst.BooleanOperation, cst.IfExp, cst.Lambda, cst.Comparison, cst.NamedExpr, cst.Yield))
 
 
+def _parameters(function: cst.FunctionDef) -> set[str]:
+    params = function.params
+    stars = [star for star in (params.star_arg, params.star_kwarg) if isinstance(star, cst.Param)]
+    return {p.name.value for p in (*params.posonly_params, *params.params, *params.kwonly_params, *stars)}
+
+
 def _within(scope: Scope, home: Scope) -> Scope:
     """Where a value assigned in ``home`` is read: the frame of the call being read through
     when ``home`` is its function (its parameters stay bound), else ``home`` itself."""
     return scope if isinstance(scope, Frame) and scope.function is home else home
-
-
-def _own_nodes(node: cst.CSTNode) -> list[cst.CSTNode]:
-    """The nodes of a function's or module's body, not of the functions and classes in it."""
-    if isinstance(node, cst.FunctionDef):
-        return body_nodes(node)
-    if not isinstance(node, cst.Module):
-        return []
-    out: list[cst.CSTNode] = []
-    stack: list[cst.CSTNode] = list(node.body)
-    while stack:
-        current = stack.pop()
-        out.append(current)
-        stack.extend(child for child in current.children if not isinstance(child, (cst.FunctionDef, cst.ClassDef, cst.Lambda)))
-    return out
 
 
 def _slice(literal: Literal, start: int, end: int) -> Literal:
@@ -765,13 +754,13 @@ def _part(hole: Hole, start: int) -> Hole:
 def _sealed_via(via: tuple[Via, ...], start: int) -> tuple[Via, ...]:
     """The expansions from index ``start`` on, sealed: a variable becomes kind "sealed" (a
     shared definition whose text may change in place, as a builder's, but with no beside),
-    a parameter's argument takes no text beside it."""
+    and neither it nor a parameter's argument is written again for what came through it
+    (context PART: it may be only a part of their value)."""
     out = []
     for index, expansion in enumerate(via):
-        if index >= start and expansion.kind == "variable":
-            expansion = dataclasses.replace(expansion, kind=SEALED)
-        elif index >= start and expansion.kind == "argument":
-            expansion = dataclasses.replace(expansion, context=PART)
+        if index >= start and expansion.kind in ("variable", "argument"):
+            kind = SEALED if expansion.kind == "variable" else expansion.kind
+            expansion = dataclasses.replace(expansion, kind=kind, context=PART)
         out.append(expansion)
     return tuple(out)
 
