@@ -140,20 +140,6 @@ r = requests.get(v1_url(DATAMIMIC_URL, "p1", "task", "t1"))
 print(r.json()["result"][0]["status"])
 print([f["name"] for f in requests.get(v1_url(DATAMIMIC_URL, "p1", "files")).json()["files"]])
 """,
-    "a local of a request wrapper": f"""
-BASE = "{HOST}/api/v1/p1"
-
-
-class DatamimicClient:
-    def _request(self, method, path):
-        url = BASE + path
-        return requests.request(method, url)
-
-
-client = DatamimicClient()
-client._request("GET", "/info").raise_for_status()
-client._request("DELETE", "/files/a.csv").raise_for_status()
-""",
     "text after what lstrip keeps": f"""
 FILES = "/files"
 print([f["name"] for f in requests.get(f"{HOST}/api/v1/p1/" + FILES.lstrip("/")).json()["files"]])

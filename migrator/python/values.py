@@ -586,12 +586,16 @@ class Values:
         if value is PARAMETER and isinstance(node, cst.Name):
             # A parameter bound to the argument of the call read through (or of the one call of
             # its function): the caller's text.
-            binding = binding_of(scope, node.value, value_scope) or self.sole_binding(node.value, value_scope, via)
+            bound = binding_of(scope, node.value, value_scope)
+            binding = bound or self.sole_binding(node.value, value_scope, via)
             if binding is not None and not isinstance(binding.value, Rest):
                 argument = Via(node.value, source, span, context, "argument", via)
-                return self.pieces(binding.value, binding.scope, (*binding.via, argument), depth + 1)
+                pieces = self.pieces(binding.value, binding.scope, (*binding.via, argument), depth + 1)
+                # The one call's argument, when it tells text the parameter does not.
+                if bound is not None or any(isinstance(p, Literal) for p in pieces):
+                    return pieces
             unpacked = self.unpacked(node.value, value_scope)
-            if unpacked is not None and binding is None:
+            if unpacked is not None and bound is None:
                 call, index = unpacked
                 parts = _SPLIT_PARTS if _callee_name(call) == "urlsplit" else _PARSE_PARTS
                 found_part = self.url_part(call, _within(scope, value_scope), via, depth, parts[index]) if index < len(parts) else None
@@ -607,7 +611,7 @@ class Values:
             return [_known_by(hole, evidence.of_parameter(self.flow, value_scope, node.value))]
         if value is PARAMETER or not isinstance(value, cst.BaseExpression):
             return [hole]
-        pieces = self.pieces(value, _within(scope, value_scope), (*via, Via(name, source, span, context)), depth + 1)
+        pieces = self.pieces(value, value_scope, (*via, Via(name, source, span, context)), depth + 1)
         if all(isinstance(p, Hole) for p in pieces) and len(pieces) == 1:
             # Nothing known about it: keep the name itself, so it is written back as it was.
             return [Hole(source, span, context, pieces[0].name or name.split(".")[-1], via)]
