@@ -32,8 +32,8 @@ def check(before: str, after: str, settings, **changes) -> None:
         ),
         pytest.param(
             f'URL = "{H}/api/v1/{{}}/task/{{}}/log"\nrequests.get(URL.format(pid, tid))\n',
-            f'URL = "{H}/api/v1/{{}}/task/{{}}/log"\nrequests.get(URL.format(pid, tid))\n',
-            id="format-on-a-name-is-not-followed",
+            f'URL = "{H}/api/v2/projects/{{}}/tasks/{{}}/logs?encode=false"\nrequests.get(URL.format(pid, tid))\n',
+            id="format-template-in-a-constant",
         ),
         pytest.param(
             f'requests.get("{H}/api/v1/{{p}}/task/{{t}}/log".format(p=pid, t=tid))\n',

@@ -36,6 +36,13 @@ def schedule(project):
 
 schedule("p1")
 """,
+    "an upload wrapper with one caller takes the form fields itself": """
+class Client:
+    def create(self, project, name):
+        return requests.post(f"{BASE}/{project}/files", files={"file": (name, b"a,b\\n")}, headers=AUTH)
+
+Client().create("p1", "a.csv").raise_for_status()
+""",
     "dict(k=v) renamed and moved into the path": """
 old, new = "a.csv", "b.csv"
 r = requests.put(f"{BASE}/p1/files/rename", json=dict(old_name=old, new_name=new), headers=AUTH)
@@ -113,3 +120,16 @@ def test_dropped_keys_take_their_lines_and_commas_with_them(settings):
         '\npayload = {"crontab": "0 0 * * *"}\n'
         'requests.post(f"{BASE}/projects/p1/generate/schedule", json=payload, headers=AUTH).raise_for_status()\n'
     )
+
+
+def test_form_fields_a_shared_wrapper_would_take_leave_its_calls(settings):
+    """Two calls of one upload function: data= inside it is text both share, and data= at
+    a call site it does not hand on is a TypeError: both stay, reported."""
+    source = HEAD + (
+        "\ndef create(project, name):\n"
+        '    return requests.post(f"{BASE}/{project}/files", files={"file": (name, b"x")}, headers=AUTH)\n\n'
+        'create("p1", "a.csv")\ncreate("p1", "b.csv")\n'
+    )
+    result = run_python(source, settings)
+    assert result.outcome.value == "unchanged"
+    assert statuses(result).count(("DM102", "review")) == 2

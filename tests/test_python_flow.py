@@ -172,15 +172,37 @@ ENDPOINTS = [
 BLOCKING = {"/files": 'print(r.json()["files"][0]["extension"])', "/task/t1": 'print(r.json()["task_count"])'}
 
 
+def _segments(path: str) -> str:
+    return ", ".join(repr(segment) for segment in path.strip("/").split("/"))
+
+
+# Compositions of BASE and a call's path: (path, index of the call) -> (URL, a constant it needs).
+JOINS = {
+    "join-parts": lambda path, index: (f"api({_segments(path)})", ""),
+    "urljoin": lambda path, index: (f"urljoin(ROOT, {path.lstrip('/')!r})", ""),
+    "urljoin-absolute": lambda path, index: (f'urljoin(ORIGIN, API_PATH + {path!r})', ""),
+    "posixpath": lambda path, index: (f"posixpath.join(BASE, {_segments(path)})", ""),
+    "format-constant": lambda path, index: (f"URL_{index}.format(base=BASE)", f'URL_{index} = "{{base}}{path}"'),
+    "percent-constant": lambda path, index: (f"URL_{index} % (BASE,)", f'URL_{index} = "%s{path}"'),
+}
+
+
 @st.composite
 def programs(draw):
-    style = draw(st.sampled_from(["constant", "builder", "method", "property", "task-builder"]))
+    style = draw(st.sampled_from(["constant", "builder", "method", "property", "task-builder", *JOINS]))
     with_project = draw(st.booleans())
     base = f"{HOST}/api/v1" + ("/p1" if with_project else "")
     prefix = "" if with_project else "/p1"
     calls = draw(st.lists(st.sampled_from(range(len(ENDPOINTS))), min_size=1, max_size=4))
     blocked = draw(st.sets(st.sampled_from(range(len(calls))), max_size=2))
-    lines = [f'BASE = "{base}"', "session = requests.Session()", ""]
+    lines = ["import posixpath", "from urllib.parse import urljoin", "", f'BASE = "{base}"', "session = requests.Session()", ""]
+    if style == "join-parts":
+        lines += ["def api(*parts):", '    return "/".join([BASE, *parts])', ""]
+    if style == "urljoin":
+        lines += ['ROOT = BASE + "/"', ""]
+    if style == "urljoin-absolute":  # the host of ORIGIN, the path of API_PATH
+        lines = [line for line in lines if not line.startswith("BASE =")]
+        lines += [f'ORIGIN = "{HOST}/tdm/"', f'API_PATH = "{base.removeprefix(HOST)}"', ""]
     if style == "builder":
         lines += ["def api(path):", '    return BASE + path', ""]
     if style == "task-builder":
@@ -200,6 +222,9 @@ def programs(draw):
             url = f'BASE + "{prefix}{path}"'
         elif style == "task-builder":
             url = 'task_url("t1")' + (f' + "{path[len("/task/t1"):]}"' if path != "/task/t1" else "")
+        elif style in JOINS:
+            url, constant = JOINS[style](prefix + path, index)
+            lines += [constant] if constant else []
         else:
             url = None
         url = url or {
@@ -537,7 +562,7 @@ def _folder_behaves_alike(folder: Path, command: list[str], settings, tmp_path: 
     assert before.returncode == 0, before.stdout
     results = list(engine.run(engine.plan([folder]), settings, jobs=1))
     for result in results:
-        if result.migrated is not None:
+        if result.outcome.value == "changed":
             Path(result.path).write_bytes(result.migrated)
     after = run_program(folder, command, 30, ("v2",), ("*",), scratch=tmp_path / "after")
     assert after.returncode == 0, after.stdout
@@ -572,4 +597,3 @@ def test_a_root_built_in_settings_and_joined_in_a_hook_moves_as_one(tmp_path, se
     )
     findings = _folder_behaves_alike(program, ["python", "run_dag.py"], settings, tmp_path)
     assert findings == ["run_dag.py: DM112 migrated", "run_dag.py: DM108 migrated"]
-    assert 'urljoin(self.api_root + "projects/", endpoint)' in (program / "plugins" / "tdm_hook.py").read_text()

@@ -231,16 +231,32 @@ class Requests:
                 work.byte_edits.append(self.add_to_dict(data.literal, missing))
             return
         fields = ", ".join(f'"{k}": "{v}"' for k, v in items)
-        args = work.call.node.args
+        target = self.arguments_call(work)
+        args = target.args
         # One argument a line stays one argument a line.
         gap = self.tree.code_at(self.tree.span(args[-2])[1], self.tree.span(args[-1])[0]) if len(args) > 1 else ""
         layout = gap[gap.index("\n") :] if "\n" in gap else " "
         end = self.tree.span(args[-1])[1]
         if isinstance(args[-1].comma, cst.Comma):
-            after_comma = end + self.tree.code_at(end, self.tree.span(work.call.node)[1]).index(",") + 1
+            after_comma = end + self.tree.code_at(end, self.tree.span(target)[1]).index(",") + 1
             work.byte_edits.append(self.tree.byte_edit(after_comma, after_comma, f"{layout}data={{{fields}}},"))
         else:
             work.byte_edits.append(self.tree.byte_edit(end, end, f",{layout}data={{{fields}}}"))
+
+    def arguments_call(self, work: Rewrite) -> cst.Call:
+        """Where a new argument of the request goes: the call site, unless the request is
+        made inside a wrapper that does not hand the call site's keywords on (``data=`` at
+        ``client.create(p, fh)`` would be a TypeError). Inside a wrapper it is text every
+        caller shares, so only a wrapper with one caller takes it."""
+        call = work.call
+        if call.frame is None or call.request is None:
+            return call.node
+        own = any(arg in call.request.args for arg in call.keywords.values())
+        if not own and any(arg.star == "**" for arg in call.request.args):
+            return call.node
+        if any(len(self.values.flow.callers(function)) != 1 for function, _ in call.through):
+            raise CannotRewrite("the new form fields would go into a function other calls share")
+        return call.request
 
     # ---------------------------------------------------------------- JSON body
 

@@ -20,10 +20,18 @@ from dataclasses import dataclass, replace
 
 import libcst as cst
 
-from migrator.python.calls import HTTP_METHODS, HttpCall, http_call
+from migrator.python.calls import HTTP_METHODS, HttpCall, callee, http_call
 from migrator.python.project import Project
 from migrator.python.tree import PARAMETER, Binding, Frame, Scope, Tree
 from migrator.urls import Via
+
+
+@dataclass(frozen=True)
+class Rest:
+    """What one call passes to a function's ``*args``: its extra positional arguments, each
+    the calling code's own text."""
+
+    arguments: tuple[cst.Arg, ...]
 
 
 @dataclass(frozen=True)
@@ -270,8 +278,9 @@ class Flow:
     # ---------------------------------------------------------------- one call
 
     def frame(self, target: Target, call: cst.Call, scope: Scope, via: tuple = ()) -> Frame | None:
-        """The target's scope with its parameters bound to the call's arguments; None when
-        they cannot be told apart (``*args`` or ``**kwargs`` at the call)."""
+        """The target's scope with its parameters bound to the call's arguments (``*parts``
+        to the Rest of them); None when they cannot be told apart (``*args`` or ``**kwargs``
+        at the call)."""
         if any(arg.star for arg in call.args):
             return None
         parameters = target.function.params
@@ -280,7 +289,10 @@ class Flow:
             positional = positional[1:]
         bindings: dict[str, Binding] = {}
         arguments = [arg for arg in call.args if arg.keyword is None]
-        if len(arguments) > len(positional):
+        star = parameters.star_arg
+        if isinstance(star, cst.Param):
+            bindings[star.name.value] = Binding(Rest(tuple(arguments[len(positional) :])), scope, via)  # type: ignore[arg-type]
+        elif len(arguments) > len(positional):
             return None
         for param, arg in zip(positional, arguments):
             bindings[param.name.value] = Binding(arg.value, scope, via)
@@ -293,6 +305,19 @@ class Flow:
             if name not in bindings and param.default is not None:
                 bindings[name] = Binding(param.default, outer, ())
         return Frame.of(target.scope, bindings)
+
+    def sole_call(self, function: Scope) -> tuple[Target, cst.Call] | None:
+        """The one call of a function in the run, when nothing else refers to it: no other
+        call, no decorator that may call it, its name not passed around as a value. Its
+        parameters then hold that call's arguments."""
+        node = function.node
+        if not isinstance(node, cst.FunctionDef) or _decorators(node) - {"staticmethod", "classmethod"}:
+            return None
+        callers = self.callers(node)
+        if len(callers) != 1 or self.tree.scope_of[callers[0]].node is node or not self.only_called(node):
+            return None
+        target = self.target(callers[0], self.tree.scope_of[callers[0]])
+        return (target, callers[0]) if target is not None else None
 
     # ---------------------------------------------------------------- request wrappers
 
@@ -396,6 +421,8 @@ class Flow:
             if not isinstance(node, cst.Call):
                 continue
             direct = http_call(node)
+            if direct is not None and self._opens_request(direct, target.scope):
+                continue  # urlopen(req): the request is the Request(...) req holds
             if direct is not None:
                 found.append((node, direct))
                 continue
@@ -404,9 +431,19 @@ class Flow:
                 found.append((node, nested))
         return found[0] if len(found) == 1 else None
 
+    def _opens_request(self, call: HttpCall, scope: Scope) -> bool:
+        """``urlopen(req)`` where ``req`` is assigned a ``Request(...)`` in the function."""
+        if callee(call.node) != "urlopen" or not isinstance(call.url, cst.Name):
+            return False
+        found = self.tree.lookup(call.url.value, scope)
+        return len(found) == 1 and isinstance(found[0][0], cst.Call) and callee(found[0][0]) == "Request"
+
     def _method(self, request: cst.Call, frame: Frame) -> str | None:
-        """The method of ``session.request(method, url)`` when ``method`` is a parameter bound to text."""
+        """The method of ``session.request(method, url)`` or ``Request(url, method=method)``
+        when ``method`` is a parameter bound to text."""
         argument = request.args[0].value if request.args and request.args[0].keyword is None else None
+        if callee(request) == "Request":
+            argument = next((arg.value for arg in request.args if arg.keyword is not None and arg.keyword.value == "method"), None)
         if isinstance(argument, cst.Name):
             found = self.tree.lookup(argument.value, frame)
             if len(found) == 1 and found[0][0] is PARAMETER:

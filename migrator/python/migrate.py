@@ -221,22 +221,26 @@ class _Program:
         self.handle(found, call.node, spans, lambda mapped: self.rewrite(call, mapped, spans))
 
     def anchor_at_endpoint(self, call: HttpCall, flat: Flat) -> None:
-        """Report a call through a wrapper where the text of its endpoint's path stands, when
-        that is the wrapper's (and the wrapper has only this call)."""
+        """Report a call through a wrapper (that has only this call) where the first text of
+        its endpoint's path written in the wrapper stands."""
         if call.frame is None:
             return
         start = find_base(flat, self.settings.table.v1_base)
         if start < 0:
             return
+        if any(len(self.values.flow.callers(function)) != 1 for function, _ in call.through):
+            return
         for k in range(start + len(self.settings.table.v1_base), len(flat.text)):
             piece = flat.pieces[flat.where[k][0]]
             if isinstance(piece, Literal) and piece.offsets and flat.text[k] != "/":  # the path's first word
-                home = holder(piece.via)
                 node = next((n for n in self.tree.strings if self.tree.span(n)[0] <= piece.offsets[0] < self.tree.span(n)[1]), None)
-                single = all(len(self.values.flow.callers(function)) == 1 for function, _ in call.through)
-                if node is not None and home is not None and home.kind == "call" and single:
+                if node is not None and any(self._inside(node, function) for function, _ in call.through):
                     self.anchor[call.node] = node
-                return
+                    return
+
+    def _inside(self, node: cst.CSTNode, function: cst.FunctionDef) -> bool:
+        start, end = self.tree.span(function)
+        return self.tree.path_of(node) == self.tree.path_of(function) and start <= self.tree.span(node)[0] < end
 
     def follow(self, flat: Flat, call: cst.CSTNode) -> None:
         for piece in flat.pieces:

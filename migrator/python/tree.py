@@ -228,7 +228,9 @@ class Tree:
             self.scope_of[node] = inner
             scope.assignments[node.name.value].append((node, scope))
             if isinstance(node, cst.FunctionDef):
-                for param in (*node.params.params, *node.params.kwonly_params, *node.params.posonly_params):
+                params = node.params
+                stars = [star for star in (params.star_arg, params.star_kwarg) if isinstance(star, cst.Param)]
+                for param in (*params.params, *params.kwonly_params, *params.posonly_params, *stars):
                     inner.assignments[param.name.value].append((PARAMETER, inner))
             return inner
         elif isinstance(node, cst.Assign):
