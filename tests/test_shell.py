@@ -149,15 +149,72 @@ def test_shared_base_used_elsewhere_is_changed_with_unsafe_fixes(settings):
 def test_shared_base_with_an_unmapped_call(settings):
     source = f"API={H}/api/v1/\ncurl \"$API$P/info\"\ncurl \"$API$P/file/read/x\"\n"
     result = run_shell(source, settings)
-    assert statuses(result) == [("DM112", "migrated"), ("DM100", "unmapped")]
+    # The base stays for the unmapped call, and its line says so (no silent misses).
+    assert statuses(result) == [("DM003", "review"), ("DM112", "migrated"), ("DM100", "unmapped")]
+    assert "line 3" in result.findings[0].message
     assert result.migrated.decode().splitlines()[1] == 'curl "${API%/api/v1/}/api/v2/projects/$P"'
 
 
+def urls_curl_would_fetch(script: str) -> list[str]:
+    import subprocess
+
+    shim = 'curl() { for a in "$@"; do case "$a" in http*) printf "%s\\n" "$a";; esac; done; }\n'
+    return subprocess.run(["bash", "-c", shim + script], capture_output=True, text=True, check=True).stdout.split()
+
+
 def test_base_variable_shared_through_another_variable(settings):
-    source = f"API={H}/api/v1\nURL=\"$API/$P\"\necho \"$API\"\ncurl \"$URL/info\"\n"
+    """URL holds more than the base: the call strips it with an expansion bash evaluates."""
+    source = f"API={H}/api/v1\nURL=\"$API/$P\"\necho \"$API\" >&2\ncurl \"$URL/info\"\n"
     result = run_shell(source, settings)
-    assert statuses(result) == [("DM112", "review")]
-    assert "also used by line 3" in result.findings[0].message
+    assert statuses(result) == [("DM003", "review"), ("DM112", "migrated")]
+    out = result.migrated.decode()
+    assert out.splitlines()[3] == 'curl "${URL%%/api/v1/*}/api/v2/projects/$P"'
+    assert urls_curl_would_fetch("P=p1\n" + out) == [f"{H}/api/v2/projects/p1"]
+
+
+@pytest.mark.parametrize(
+    ("lines", "call", "expected"),
+    [
+        pytest.param(
+            ["API=$URL/api/v1/$PROJECT", "TASK_API=$API/task/$TASK_ID", "echo \"$API\" >&2"],
+            'curl "$TASK_API/artifact/download/$name"',
+            "https://h.datamimic.io/api/v2/projects/p1/tasks/t1/artifacts/r.csv/download",
+            id="base-two-variables-deep",
+        ),
+        pytest.param(
+            ["readonly API=$URL/api/v1/$PROJECT", "readonly FILES=$API/files", "export FILES"],
+            'curl "$FILES/$n"',
+            "https://h.datamimic.io/api/v2/projects/p1/files/r.csv",
+            id="readonly-files-constant",
+        ),
+        pytest.param(
+            ["base=\"$URL/api/v1/$PROJECT/task/$TASK_ID\"", "echo \"$base\" >&2"],
+            'curl -s "$base/log?encode=true"',
+            "https://h.datamimic.io/api/v2/projects/p1/tasks/t1/logs?encode=true",
+            id="whole-task-url-in-a-variable",
+        ),
+        pytest.param(
+            ["API=${DATAMIMIC_URL:-$URL}/api/v1/${PROJECT:-demo}", "echo \"$API\" >&2"],
+            'curl -s "$API/info"',
+            "https://h.datamimic.io/api/v2/projects/p1",
+            id="defaults-in-the-value",
+        ),
+    ],
+)
+def test_a_base_holding_more_than_api_v1_is_stripped_per_call(lines, call, expected, settings):
+    """When the base cannot move, each call rewrites itself with an expansion bash evaluates."""
+    preamble = "URL=https://h.datamimic.io\nPROJECT=p1\nTASK_ID=t1\nname=r.csv\nn=r.csv\n"
+    source = preamble + "\n".join(lines) + "\n" + call + "\n"
+    out = migrated(source, settings)
+    assert out.splitlines()[: len(lines) + 5] == source.splitlines()[: len(lines) + 5]
+    assert urls_curl_would_fetch(out) == [expected]
+
+
+def test_a_variable_changed_between_base_and_call_keeps_the_call_on_v1(settings):
+    source = f"API={H}/api/v1/$P\necho \"$API\"\nP=other\ncurl \"$API/info\"\n"
+    result = run_shell(source, settings)
+    assert ("DM112", "review") in statuses(result)
+    assert result.outcome.value == "unchanged"
 
 
 @pytest.mark.parametrize("value", ["https://a.datamimic.io/api/v1", "https://a.datamimic.io/api/v1/"])
@@ -189,8 +246,6 @@ def test_one_variable_two_rules(settings):
         pytest.param("curl -s https://api.datamin.io/v1/p/files\n", id="datamin-io"),
         pytest.param("curl -X POST https://x.example/api/ingestion/file/sync/start\n", id="ingestion"),
         pytest.param("curl https://x.example/api/1/rest/public/apim/apis\n", id="apim"),
-        pytest.param("echo https://acme.datamimic.io/api/v1/p/files\n", id="not-curl"),
-        pytest.param("# curl https://acme.datamimic.io/api/v1/p/files\n", id="comment"),
         pytest.param(f"curl {H}/api/v1/p/files # datamimic-migrate: ignore\n", id="ignore-comment"),
         pytest.param(f"# datamimic-migrate: ignore[DM101]\ncurl {H}/api/v1/p/files\n", id="ignore-comment-line-before"),
         pytest.param(f"curl {H}/api/v2/projects/p/files_uri\n", id="already-v2"),
@@ -199,6 +254,21 @@ def test_one_variable_two_rules(settings):
 def test_left_alone(source, settings):
     result = check_noop(source, settings)
     assert all(status in ("possible",) for _, status in statuses(result))
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        pytest.param("echo https://acme.datamimic.io/api/v1/p/files\n", ("DM003", "review"), id="not-curl"),
+        pytest.param("# curl https://acme.datamimic.io/api/v1/p/files\n", ("DM003", "review"), id="comment"),
+        pytest.param("kubectl get --raw /api/v1/namespaces/datamimic/pods\n", ("DM000", "possible"), id="no-base-of-its-own"),
+        pytest.param("STORE=https://s3.example.com/api/v1/b\necho $STORE\n", ("DM000", "possible"), id="another-service"),
+    ],
+)
+def test_a_v1_url_no_request_uses_is_reported_not_rewritten(source, expected, settings):
+    """No silent misses: every /api/v1 the script holds ends with a rewrite or a finding."""
+    result = check_noop(source, settings)
+    assert statuses(result) == [expected]
 
 
 def test_ignore_names_only_its_rules(settings):
@@ -236,7 +306,7 @@ def test_configured_evidence(changes, source, settings):
         pytest.param(f"curl -X POST {H}/api/v1/p/generate | jq -r .id\n", ("DM114", "review"), id="generate-response"),
         pytest.param(f"curl {H}/api/v1/p/files | jq -s .\n", ("DM101", "review"), id="jq-slurp"),
         pytest.param(f"curl {H}/api/v1/p/files | jq -f filter.jq\n", ("DM101", "review"), id="jq-filter-file"),
-        pytest.param(f"curl {H}/api/v1/p/files | jq '.files | map(.name)'\n", ("DM101", "review"), id="unmodelled-read"),
+        pytest.param(f"curl {H}/api/v1/p/files | jq '.files | map(.uri)'\n", ("DM101", "review"), id="unmapped-read-in-map"),
         pytest.param(f"curl -X PUT {H}/api/v1/p/files | jq .location\n", ("DM103", "review"), id="update-without-upload"),
         pytest.param(f"curl -X PUT {H}/api/v1/p/files/rename -d @body.json\n", ("DM106", "review"), id="body-from-file"),
         pytest.param(f"curl -X PUT {H}/api/v1/p/files/rename -d 'old_name=a'\n", ("DM106", "review"), id="body-not-json"),
@@ -256,10 +326,16 @@ def test_reported(source, expected, settings):
 
 
 def test_old_message_wording_is_reported(settings):
-    source = f"out=$(curl -s -X DELETE {H}/api/v1/p/files/a.csv)\n[ \"$out\" = '{{\"message\": \"File deleted successfully\"}}' ]\n"
+    source = f"curl -s -X DELETE {H}/api/v1/p/files/a.csv\n[ \"$(cat last.log)\" = 'File deleted successfully' ]\n"
     result = run_shell(source, settings)
     assert ("DM105", "review") in statuses(result)
     assert [f.line for f in result.findings if f.status.value == "review"] == [2]
+
+
+def test_a_raw_response_compared_is_an_unknown_use_reported_at_both_places(settings):
+    source = f"out=$(curl -s -X DELETE {H}/api/v1/p/files/a.csv)\n[ \"$out\" = '{{\"message\": \"x\"}}' ]\n"
+    result = check_noop(source, settings)
+    assert [(f.line, f.rule, f.status.value) for f in result.findings] == [(1, "DM105", "review"), (2, "DM105", "review")]
 
 
 def test_select_and_ignore(settings):
@@ -291,18 +367,22 @@ def test_an_exported_base_is_read_by_other_programs_so_only_the_call_changes(set
     ],
 )
 def test_a_shared_variable_never_moves_while_one_of_its_calls_stays(held, settings):
-    """The PUT stays on v1 (its fix is unsafe, or ignored): the variable must keep its v1 value."""
+    """The PUT stays on v1 (its fix is unsafe, or ignored): the variable must keep its v1 value,
+    and the POST strips it itself."""
     source = f'FILES="{H}/api/v1/$P/files"\n{held}curl -X POST "$FILES" -F "file=@b.csv"\n'
     result = run_shell(source, settings)
     out = (result.migrated or source.encode()).decode()
     assert out.splitlines()[0] == source.splitlines()[0]
-    assert "migrated" not in [status for _, status in statuses(result)]
+    assert [line for line in out.splitlines() if "PUT" in line] == [line for line in source.splitlines() if "PUT" in line]
+    assert urls_curl_would_fetch("P=p1\n" + out.replace("for f in *.csv", "for f in a.csv"))[-1] == (
+        f"{H}/api/v2/projects/p1/files/create-from-upload"
+    )
 
 
 def test_a_shared_base_moves_without_the_held_call_only_when_the_calls_strip_it(settings):
     source = f'API="{H}/api/v1"\ncurl -X PUT "$API/$P/files" -F "file=@$F"\ncurl "$API/$P/info"\n'
     result = run_shell(source, settings)
-    assert statuses(result) == [("DM103", "unsafe"), ("DM112", "migrated")]
+    assert statuses(result) == [("DM003", "review"), ("DM103", "unsafe"), ("DM112", "migrated")]
     assert result.migrated.decode().splitlines()[0] == f'API="{H}/api/v1"'
     assert result.migrated.decode().splitlines()[2] == 'curl "${API%/api/v1}/api/v2/projects/$P"'
 
