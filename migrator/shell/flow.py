@@ -33,7 +33,10 @@ from migrator.urls import Hole, Literal, Piece
 _PASS_THROUGH = {"cat"}
 _STATUS_TESTS = {"-z", "-n"}
 _FILE_TESTS = {"-e", "-f", "-s", "-r", "-w", "-d", "-x", "-L", "-h", "-b", "-c", "-p", "-S"}
-_NOT_READING = {"rm", "mkdir", "touch", "chmod", "dirname", "basename", "realpath", "readlink", "trap", ":", "test", "["}
+_NOT_READING = {
+    "rm", "mkdir", "touch", "chmod", "dirname", "basename", "realpath", "readlink", "trap", ":", "echo", "printf",
+    "local", "export", "declare", "readonly", "true", "false", "exit", "return", "shift", "set", "unset", "sleep",
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -61,7 +64,7 @@ class Flow:
     script: Script
     words: Words
     foreign: bytes = b""  # text of the same file the shell front end does not read (other steps, prose)
-    writers: list = field(default_factory=list)  # (site, path pieces) of every write of a response to a file
+    writers: list = field(default_factory=list)  # (call chain, path pieces) of every write of a response to a file
     _seen: set = field(default_factory=set)
 
     # ---------------------------------------------------------------- stdout
@@ -337,20 +340,32 @@ class Flow:
         literal = "".join(p.text for p in path if isinstance(p, Literal)).rsplit("/", 1)[-1].encode()
         if literal and len(literal) > 3 and literal in self.foreign:
             out.append(Sink("unknown", writer, f"{literal.decode()} is read elsewhere in this file"))
-        segment = self.script.segment_of(writer.start_byte)
-        site = _site(writer, frame)
+        chain = _chain(writer, frame)
+        segment = self.script.segment_of(chain[-1].start_byte)
         for command in self.script.commands:
             if command == writer or self.script.segment_of(command.start_byte) != segment:
                 continue
+            site = self.position(chain, command)
             if not _reaches(site, command) or self.overwritten(site, command, path):
                 continue
             out.extend(self.file_use(command, path, frame, depth))
         return out or [Sink("discarded", writer)]
 
+    def position(self, chain: list[Node], reader: Node) -> Node:
+        """Where a write (a curl, reached through ``chain`` of calls) happens as ``reader`` sees
+        it: at the call in the reader's own function body, or at the outermost call."""
+        function = self.script.function_of(reader)
+        for node in chain:
+            owner = self.script.function_of(node)
+            if (owner is None and function is None) or (owner is not None and function is not None and owner == function):
+                return node
+        return chain[-1]
+
     def overwritten(self, site: Node, reader: Node, path: list[Piece]) -> bool:
         """Whether another write of the same file always happens between ``site`` and ``reader``."""
         key = _key(path)
-        for other, other_path in self.writers:
+        for other_chain, other_path in self.writers:
+            other = self.position(other_chain, reader)
             if other == site or _key(other_path) != key:
                 continue
             if site.end_byte <= other.start_byte and other.end_byte <= reader.start_byte and _dominates(other, reader):
@@ -433,6 +448,8 @@ def _tokens(pieces: list[Piece]) -> list:
             out.extend(piece.text)
         elif piece.name and piece.source.strip("${}\"") == piece.name:
             out.append(("var", piece.name))
+        elif piece.source.startswith(("$(", "`")):
+            out.append(("command", piece.source))  # a command's output: the same command, the same name
         else:
             out.append(("any",))
     return out
@@ -526,11 +543,13 @@ def _enclosing_loop(node: Node) -> Node | None:
     return None
 
 
-def _site(writer: Node, frame: Frame | None) -> Node:
-    """Where a write happens in the script's order: at the outermost call of the function it is in."""
+def _chain(node: Node, frame: Frame | None) -> list[Node]:
+    """A command and the calls that lead to it, innermost first."""
+    out = [node]
     while frame is not None:
-        writer, frame = frame.call, frame.caller
-    return writer
+        out.append(frame.call)
+        frame = frame.caller
+    return out
 
 
 def _reaches(writer: Node, reader: Node) -> bool:

@@ -48,8 +48,13 @@ class Invocation:
 
     curl: Node  # the curl command (in a wrapper's body, or the site itself)
     frame: Frame | None  # the innermost wrapper call being followed
-    site: Node  # the command the script's author wrote for this request
+    outer: Node  # the outermost call: where the request happens in the script's order
     call: CurlCall
+    site: Node | None = None  # the command that writes the request's endpoint path (for findings)
+
+    def __post_init__(self) -> None:
+        if self.site is None:
+            self.site = self.outer
 
     @property
     def functions(self) -> list[Node]:
@@ -147,7 +152,7 @@ class _Migration:
 
     def run(self) -> tuple[list[Fix], list[Finding]]:
         self.invocations = self.find_invocations()
-        self.flow.writers = [(_site(inv), arg.pieces) for inv in self.invocations for arg in inv.call.outputs]
+        self.flow.writers = [(_chain(inv), arg.pieces) for inv in self.invocations for arg in inv.call.outputs]
         for inv in self.invocations:
             self.request(inv)
         self.settle_readers()
@@ -259,6 +264,7 @@ class _Migration:
             found = classify(flat, call.method, self.settings, [*context, *self.alternatives(url.pieces)])
             if found is None:
                 continue
+            inv.site = self.path_site(inv, flat)
             self.follow(inv, url)
             if isinstance(found, Possible):
                 self.possible.add(id(inv))
@@ -271,6 +277,30 @@ class _Migration:
             elif isinstance(found, Mapped):
                 self.blocked[id(inv)] = "its rule is not selected"
                 self.quiet.update(range(inv.site.start_point[0] + 1, inv.site.end_point[0] + 2))
+
+    def path_site(self, inv: Invocation, flat: Flat) -> Node:
+        """The command that writes the request's endpoint-specific path (the text after the
+        project id): a wrapper's call site (``dm_api GET /files``), or the curl itself."""
+        base = find_base(flat, self.settings.table.v1_base) + len(self.settings.table.v1_base)
+        slash = flat.text.find("/", base + 1)
+        at = slash + 1 if slash >= 0 and slash + 1 < len(flat.text) else base + 1
+        if at >= len(flat.text):
+            return inv.outer
+        piece = flat.pieces[flat.where[at][0]]
+        if piece.via:
+            offset = piece.via[0].span[0]
+        elif isinstance(piece, Literal) and piece.offsets:
+            offset = piece.offsets[flat.where[at][1]]
+        elif isinstance(piece, Hole):
+            offset = piece.span[0]
+        else:
+            return inv.outer
+        candidates = [inv.curl]
+        frame = inv.frame
+        while frame is not None:
+            candidates.append(frame.call)
+            frame = frame.caller
+        return next((node for node in candidates if node.start_byte <= offset < node.end_byte), inv.outer)
 
     def block(self, inv: Invocation, rule_id: str, status: Status, message: str) -> None:
         self.blocked[id(inv)] = message
@@ -366,17 +396,24 @@ class _Migration:
         self.planned[id(inv)] = work
 
     def mark_shared(self, work: _Rewrite) -> None:
-        """An edit inside a wrapper's text changes it for every call: it is shared like a
-        variable, and every call through the wrapper must make the same edits there."""
+        """An edit inside a wrapper's text changes it for every call of the wrapper: that text
+        (the command holding it) is shared like a variable, and every request through it must
+        migrate and make the same edits there. Named ``function()#offset``."""
         edits = [self.render_edit(e) for e in work.url_edits if not e.via] + work.byte_edits
         found: dict[str, set] = {}
         for edit in edits:
-            for function in work.inv.functions:
-                if function.start_byte <= edit.start < function.end_byte:
-                    found.setdefault(f"{self.script.function_name(function)}()", set()).add(edit)
-                    break
+            holder = self.shared_text(work.inv, edit.start)
+            if holder is not None:
+                found.setdefault(holder, set()).add(edit)
         work.shared = set(found)
         work.shared_edits = {name: frozenset(items) for name, items in found.items()}
+
+    def shared_text(self, inv: Invocation, offset: int) -> str | None:
+        """The wrapper text an offset of this request is in, if the request reaches it through a call."""
+        for node, function in zip(_chain(inv), inv.functions):
+            if function.start_byte <= offset < function.end_byte:
+                return f"{self.script.function_name(function)}()#{node.start_byte}"
+        return None
 
     def check_remote_name(self, work: _Rewrite) -> None:
         """curl -O names the file after the URL's last segment, which v2 may change."""
@@ -522,7 +559,7 @@ class _Migration:
         if call.outputs:
             out: list[Sink] = []
             for output in call.outputs:
-                out.extend(self.flow.file(output.pieces, _site(inv), inv.frame, 0))
+                out.extend(self.flow.file(output.pieces, inv.curl, inv.frame, 0))
             return out
         return self.flow.stdout_of(inv.curl, inv.frame)
 
@@ -613,7 +650,7 @@ class _Migration:
 
         def report_left(work: _Rewrite, variable: str, where: str) -> None:
             self.planned.pop(id(work.inv), None)
-            shown = variable if variable.endswith("()") else f"${variable.split('@')[0]}"
+            shown = f"the text of {variable.split('#')[0]}" if "()#" in variable else f"${variable.split('@')[0]}"
             self.block(work.inv, work.rule.id, Status.REVIEW, frontend.shared_variable_message(work.rule, shown, where))
 
         marks = ignored_lines(self.source)
@@ -654,8 +691,9 @@ class _Migration:
         return where(blocked), where(other)
 
     def offsets_outside(self, variable: str, applies: dict[int, bool], depth: int = 0) -> tuple[int | None, int | None]:
-        if variable.endswith("()"):
-            users = [inv for inv in self.invocations if any(f"{self.script.function_name(f)}()" == variable for f in inv.functions)]
+        if "()#" in variable:
+            start = int(variable.rsplit("#", 1)[1])
+            users = [inv for inv in self.invocations if start in {n.start_byte for n in _chain(inv)}]
             edits = set()
             for inv in users:
                 if not self.migrates(inv, applies):
@@ -716,7 +754,7 @@ class _Migration:
         and every variable the v2 path takes from the value still holds, at the call, what
         it held when the value was assigned.
         """
-        if variable.endswith("()") or variable.split("@")[0] in self.outside:
+        if "()#" in variable or variable.split("@")[0] in self.outside:
             return False
         strip = _Strip.of(work, self)
         if strip is None:
@@ -964,7 +1002,17 @@ def _outermost(frame: Frame) -> Node:
 
 
 def _site(inv: Invocation) -> Node:
-    return inv.site
+    return inv.outer
+
+
+def _chain(inv: Invocation) -> list[Node]:
+    """The curl and the wrapper calls that lead to it, innermost first."""
+    nodes = [inv.curl]
+    frame = inv.frame
+    while frame is not None:
+        nodes.append(frame.call)
+        frame = frame.caller
+    return nodes
 
 
 def _piece_spans(piece: Piece) -> list[tuple[int, int]]:

@@ -220,8 +220,10 @@ class Words:
         inner = self.at(self.frame if self.frame is not None and assignment.function == self.frame.function else None)
         alias = _positional_alias(self.source, values)
         if alias is not None:
-            # local path=$2: the call's own argument, written at the call site
-            return inner.variable(alias, "$" + alias, span, context, via, depth + 1) if inner.frame else [hole]
+            # local path=$2: the call's own argument, written at the call site (read where
+            # the assignment is, before any shift)
+            argument = inner.positional(int(alias), values[0].start_byte) if inner.frame else None
+            return list(argument[2]) if argument is not None else [hole]
         scoped = name if assignment.function is None or not assignment.local else f"{name}@{self.script.function_name(assignment.function)}"
         pieces = inner.joined(values, "bare", (*via, Via(scoped, source, span, context)), depth + 1)
         # A value computed by a command is known only at run time: keep the variable.
