@@ -76,6 +76,8 @@ class HostError(Exception):
 def join(parts: list[Region], kind: str) -> Region:
     """One region of several, read together (CI steps that share variables)."""
     joined = Region(kind, first_line=parts[0].first_line if parts else 1, indents=[])
+    # Text written back is escaped as the host needs it (a Makefile's "$$"): the parts share that.
+    joined.escape = next((part.escape for part in parts if part.escape is not None), None)
     for part in parts:
         lines_in_part = bytes(part.text).count(b"\n") + (0 if part.text.endswith(b"\n") else 1)
         joined.text += part.text
@@ -83,7 +85,10 @@ def join(parts: list[Region], kind: str) -> Region:
         joined.ends.extend(part.ends)
         if not part.text.endswith(b"\n"):
             joined.add(b"\n")
-        joined.indents.extend([part.indent] * lines_in_part)  # type: ignore[union-attr]
+        if part.indents is not None:
+            joined.indents.extend((part.indents + [part.indent] * lines_in_part)[:lines_in_part])  # type: ignore[union-attr]
+        else:
+            joined.indents.extend([part.indent] * lines_in_part)  # type: ignore[union-attr]
     return joined
 
 
