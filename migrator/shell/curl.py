@@ -96,7 +96,14 @@ def arguments(words: Words, command: Node, skip: int = 0) -> list[tuple[Node, in
 
 
 def _spliced(words: Words, node: Node) -> list[tuple[Node, int, list[Piece]]] | None:
-    """The arguments one word stands for: "${opts[@]}" (an array assigned once) or "$@"."""
+    """The arguments one word stands for: "${opts[@]}" (an array assigned once) or "$@"
+    (and in zsh an unquoted ``$opts``)."""
+    if node.type == "simple_expansion" and words.script.zsh:
+        name = text(words.source, node)[1:]
+        elements = words.array(name, node.start_byte)
+        if elements is not None:
+            via = (Via(name, text(words.source, node), (node.start_byte, node.end_byte), "bare"),)
+            return [(e, e.end_byte, words.pieces(e, via=via)) for e in elements]
     inner = [c for c in node.children if c.type not in ('"', "string_content")] if node.type == "string" else [node]
     if len(inner) != 1 or (node.type == "string" and text(words.source, node)[1:-1] != text(words.source, inner[0])):
         return None

@@ -57,6 +57,7 @@ class Sink:
     node: Node  # where the response ends up
     why: str = ""
     reader: Reader | None = None
+    at: int | None = None  # where, when it is in code without a tree (it does not parse)
 
 
 @dataclass
@@ -276,6 +277,9 @@ class Flow:
             return [Sink("unknown", assignment, f"{name} is exported to the programs the script starts")]
         if any(a.exported for a in self.script.assignments.get(name, [])):
             return [Sink("unknown", assignment, f"{name} is exported to the programs the script starts")]
+        hidden = self.script.named_in_error(name)
+        if hidden is not None:
+            return [Sink("unknown", assignment, f"${name} is used in code that does not parse", at=hidden)]
         segment = self.script.segment_of(assignment.start_byte)
         later = sorted(a.start for a in self.script.assignments.get(name, []) if a.start > own.end and _same(a.function, own.function))
         until = later[0] if later else len(self.script.source)
@@ -340,6 +344,11 @@ class Flow:
         literal = "".join(p.text for p in path if isinstance(p, Literal)).rsplit("/", 1)[-1].encode()
         if literal and len(literal) > 3 and literal in self.foreign:
             out.append(Sink("unknown", writer, f"{literal.decode()} is read elsewhere in this file"))
+        names = [p.name for p in path if isinstance(p, Hole) and p.name]
+        hidden = self.script.text_in_error(literal) if len(literal) > 3 else None
+        hidden = hidden if hidden is not None else next((h for h in (self.script.named_in_error(n) for n in names) if h is not None), None)
+        if hidden is not None:
+            out.append(Sink("unknown", writer, "code that does not parse may read the file it is saved to", at=hidden))
         chain = _chain(writer, frame)
         segment = self.script.segment_of(chain[-1].start_byte)
         for command in self.script.commands:
@@ -374,6 +383,8 @@ class Flow:
 
     def file_use(self, command: Node, path: list[Piece], frame: Frame | None, depth: int) -> list[Sink]:
         """How ``command`` uses the file ``path``, if it names it."""
+        if any(command in chain for chain, _ in self.writers):
+            return []  # a call that makes a request (dm_api ... -o "$f"): it writes, it does not read
         words = self.words.at(None)
         name, args = command_words(words, command)
         statement = command.parent if command.parent is not None and command.parent.type == "redirected_statement" else None
@@ -444,7 +455,12 @@ def _file_part(pieces: list[Piece]) -> list[Piece]:
 def _tokens(pieces: list[Piece]) -> list:
     out: list = []
     for piece in pieces:
-        if isinstance(piece, Literal):
+        if piece.via:
+            # What a variable holds (its value, or what is only known at run time): the variable.
+            token = ("var", piece.via[0].name)
+            if not (out and out[-1] == token):
+                out.append(token)
+        elif isinstance(piece, Literal):
             out.extend(piece.text)
         elif piece.name and piece.source.strip("${}\"") == piece.name:
             out.append(("var", piece.name))

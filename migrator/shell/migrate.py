@@ -29,13 +29,16 @@ from migrator.shell import body as bodies
 from migrator.shell import jqread
 from migrator.shell.curl import Arg, CurlCall, command_words, curl_call
 from migrator.shell.flow import Flow, Reader, Sink
-from migrator.shell.script import Script
+from migrator.shell.script import Script, parse_tolerant
 from migrator.shell.words import Frame, Words, parse, quote_word, render, static, text, walk
 from migrator.urls import HOLE_MARK, Content, Edit, Flat, Hole, Literal, Piece, UrlMatch, collapse, find_base, match_template
 
 NEWLINE = b"\n"
 _SIMPLE_EXPANSION_BEFORE = re.compile(rb"(?<![\\$])\$[A-Za-z_][A-Za-z0-9_]*$")
 MAX_WRAPPER_DEPTH = 6
+# A script tree-sitter-bash cannot read in full (zsh syntax, bash it does not know) is still
+# migrated where it parses; past this share of its text in error regions it is refused.
+MAX_ERROR_SHARE = 0.3
 
 
 class ParseError(Exception):
@@ -94,19 +97,31 @@ def migrate(
     segments: list[tuple[int, int]] | None = None,
     foreign: bytes = b"",
     outside: frozenset[str] = frozenset(),
+    names: list[str] | None = None,
+    pieces: list[tuple[int, int]] | None = None,
+    lines: list[list[int]] | None = None,
 ) -> tuple[list[Fix], list[Finding]]:
     """Plan the v2 rewrite of one shell script.
 
-    ``segments``: parts of the text that are files or blocks of their own (sourced
-    files joined into one unit); ``foreign``: the rest of a host file, which may read
+    ``segments``: parts of the text that are files of their own (sourced files joined into
+    one unit); ``pieces``: the parts parsed each on its own (a file, a block); ``foreign``: the rest of a host file, which may read
     files the script writes; ``outside``: variables defined where a shell expansion
     cannot strip them (a Makefile's). Raises ParseError if the script does not parse.
     """
+    segments = segments or [(0, len(source))]
+    roots, errors = parse_tolerant(source, pieces or segments)
+    unread = sum(end - start for start, end in errors)
+    if any(root.has_error for root in roots) or unread > MAX_ERROR_SHARE * max(len(source.strip()), 1):
+        raise ParseError(f"line {_first_error(parse(source))}: shell syntax error")
+    script = Script.of(source, roots, segments, errors)
+    return _Migration(script, settings, foreign, outside, names or [], lines or []).run()
+
+
+def migrate_check(source: bytes) -> None:
+    """Raise ParseError when the shell code does not parse."""
     root = parse(source)
     if root.has_error:
         raise ParseError(f"line {_first_error(root)}: shell syntax error")
-    script = Script.of(source, root, segments)
-    return _Migration(script, settings, foreign, outside).run()
 
 
 def _first_error(root: Node) -> int:
@@ -130,7 +145,11 @@ def _line_of(source: bytes, offset: int) -> int:
 
 
 class _Migration:
-    def __init__(self, script: Script, settings: Settings, foreign: bytes, outside: frozenset[str]) -> None:
+    def __init__(
+        self, script: Script, settings: Settings, foreign: bytes, outside: frozenset[str], names: list[str], lines: list[list[int]]
+    ) -> None:
+        self.names = names  # the files the segments come from, for line numbers in messages
+        self.lines = lines  # per segment: the line of its file each of its lines is
         self.script = script
         self.source = script.source
         self.settings = settings
@@ -166,6 +185,18 @@ class _Migration:
         return fixes, self.findings
 
     # ---------------------------------------------------------------- findings
+
+    def ref(self, offset: int, seen_from: int | None = None) -> str:
+        """A line as a person finds it: its number in its own file, and the file's name when
+        the message is about another file of the unit."""
+        segment = self.script.segment_of(offset)
+        start = self.script.segments[segment][0]
+        line = self.source.count(NEWLINE, start, offset) + 1
+        if segment < len(self.lines) and 0 < line <= len(self.lines[segment]):
+            line = self.lines[segment][line - 1]
+        if seen_from is not None and self.names and self.script.segment_of(seen_from) != segment:
+            return f"{line} of {self.names[segment]}"
+        return str(line)
 
     def report(self, rule_id: str, status: Status, node: Node, message: str) -> None:
         found = frontend.finding(self.settings, rule_id, status, _position(node), message, text(self.source, node))
@@ -263,6 +294,7 @@ class _Migration:
             flat = Flat.of(url.pieces)
             found = classify(flat, call.method, self.settings, [*context, *self.alternatives(url.pieces)])
             if found is None:
+                self.unreadable_base(inv, url)
                 continue
             inv.site = self.path_site(inv, flat)
             self.follow(inv, url)
@@ -277,6 +309,20 @@ class _Migration:
             elif isinstance(found, Mapped):
                 self.blocked[id(inv)] = "its rule is not selected"
                 self.quiet.update(range(inv.site.start_point[0] + 1, inv.site.end_point[0] + 2))
+
+    def unreadable_base(self, inv: Invocation, url: Arg) -> None:
+        """A URL whose variable is assigned in code that does not parse, with the v1 base there:
+        the request cannot be read, and is reported (``typeset base=.../api/v1/$p`` in zsh)."""
+        for piece in url.pieces:
+            if not isinstance(piece, Hole) or not piece.name:
+                continue
+            found = self.script.assigned_in_error(piece.name)
+            if found is not None and self.settings.table.v1_base.encode() in found[1]:
+                at = self.ref(found[0], inv.outer.start_byte)
+                message = f"its URL comes from ${piece.name} on line {at}, which does not parse: migrate it by hand"
+                self.block(inv, "DM003", Status.REVIEW, message)
+                self.followed.append((found[0], found[0] + len(found[1]) + len(piece.name) + 1))
+                return
 
     def path_site(self, inv: Invocation, flat: Flat) -> Node:
         """The command that writes the request's endpoint-specific path (the text after the
@@ -376,8 +422,7 @@ class _Migration:
         work = _Rewrite(rule, inv, url, mapped.match)
         work.url_spans = [s for p in url.pieces for s in _piece_spans(p)]
         try:
-            if self.script.in_error(inv.site.start_byte, inv.site.end_byte):
-                raise CannotRewrite("the shell around it does not parse")
+            self.check_parsed(inv, url)
             extra = self.path_params(work)
             if rule.request.changes_body:
                 self.rewrite_body(work)
@@ -394,6 +439,24 @@ class _Migration:
             return
         self.rewrites.append(work)
         self.planned[id(inv)] = work
+
+    def check_parsed(self, inv: Invocation, url: Arg) -> None:
+        """A request in (or built in) code tree-sitter cannot read is not rewritten: its
+        words may not be what they seem."""
+        for node in _chain(inv):
+            at = self.script.error_at(node.start_byte, node.end_byte)
+            if at is not None:
+                raise CannotRewrite(f"the shell on line {self.ref(at, inv.site.start_byte)} around it does not parse")
+        for piece in url.pieces:
+            for via in piece.via:
+                name = via.name.split("@")[0]
+                for assignment in self.script.assignments.get(name, []):
+                    at = self.script.error_at(assignment.start, assignment.end)
+                    if at is not None:
+                        raise CannotRewrite(f"its URL comes from line {self.ref(at, inv.site.start_byte)}, which does not parse")
+                at = self.script.named_in_error(name)
+                if at is not None:
+                    raise CannotRewrite(f"line {self.ref(at, inv.site.start_byte)}, which does not parse, may change {via.source}")
 
     def mark_shared(self, work: _Rewrite) -> None:
         """An edit inside a wrapper's text changes it for every call of the wrapper: that text
@@ -577,7 +640,7 @@ class _Migration:
             if sink.kind in ("shown", "discarded", "status"):
                 continue
             if sink.kind == "unknown":
-                unreadable.append(self.report_use(rule, work.inv, sink.node, sink.why))
+                unreadable.append(self.report_use(rule, work.inv, sink.node, sink.why, sink.at))
                 continue
             reader = sink.reader
             assert reader is not None
@@ -594,6 +657,9 @@ class _Migration:
             return f"{jq.changes_input} changes how the response is read"
         if jq.filter is None:
             return None if not reader.origin else "jq is given the response and no filter"
+        at = self.script.error_at(reader.command.start_byte, reader.command.end_byte)
+        if at is not None:
+            return f"the jq command on line {self.ref(at)} does not parse in full"
         args = command_words(self.words.at(reader.frame), reader.command)[1]
         pieces = args[jq.filter][2]
         literal = pieces[0] if len(pieces) == 1 else None
@@ -613,11 +679,20 @@ class _Migration:
         work.readers.append(reader.command)
         return None
 
-    def report_use(self, rule: Rule, inv: Invocation, where: Node, problem: str) -> int:
-        line = _line_of(self.source, inv.site.start_byte)
-        call = "" if where.start_point[0] + 1 == line else f" (the call on line {line})"
-        self.report(rule.id, Status.REVIEW, where, f"{rule.title} response{call}: {problem}")
-        return where.start_point[0] + 1
+    def report_use(self, rule: Rule, inv: Invocation, where: Node, problem: str, at: int | None = None) -> int:
+        offset = where.start_byte if at is None else at
+        same = _line_of(self.source, inv.site.start_byte) == _line_of(self.source, offset)
+        call = "" if same else f" (the call on line {self.ref(inv.site.start_byte, offset)})"
+        message = f"{rule.title} response{call}: {problem}"
+        if at is None:
+            self.report(rule.id, Status.REVIEW, where, message)
+        else:
+            line = _line_of(self.source, at)
+            column = at - (self.source.rfind(NEWLINE, 0, at) + 1) + 1
+            found = frontend.finding(self.settings, rule.id, Status.REVIEW, (line, column, line), message)
+            if found is not None:
+                self.findings.append(found)
+        return self.ref(offset, inv.site.start_byte)  # type: ignore[return-value]
 
     def settle_readers(self) -> bool:
         """A jq filter several requests feed is rewritten only if all of them migrate by the
@@ -633,8 +708,8 @@ class _Migration:
                 rules = {self.planned[id(u)].rule.id if id(u) in self.planned else None for u in users}
                 if len(rules) == 1 and None not in rules:
                     continue
-                line = _line_of(self.source, start)
                 for user in editing:
+                    line = self.ref(start, user.site.start_byte)
                     work = self.planned.pop(id(user))
                     if work in self.rewrites:
                         self.rewrites.remove(work)
@@ -650,8 +725,15 @@ class _Migration:
 
         def report_left(work: _Rewrite, variable: str, where: str) -> None:
             self.planned.pop(id(work.inv), None)
-            shown = f"the text of {variable.split('#')[0]}" if "()#" in variable else f"${variable.split('@')[0]}"
-            self.block(work.inv, work.rule.id, Status.REVIEW, frontend.shared_variable_message(work.rule, shown, where))
+            where = re.sub("\x00(\\d+)\x00", lambda m: self.ref(int(m.group(1)), work.inv.site.start_byte), where)
+            if "()#" in variable:
+                message = (
+                    f"{work.rule.title}: it goes through {variable.split('#')[0]}, which the call on {where} also goes through "
+                    "and which stays on v1 (or needs other changes there): migrate them by hand together"
+                )
+            else:
+                message = frontend.shared_variable_message(work.rule, f"${variable.split('@')[0]}", where)
+            self.block(work.inv, work.rule.id, Status.REVIEW, message)
 
         marks = ignored_lines(self.source)
         applies = {id(w): frontend.will_apply(w, _position(w.inv.site), self.settings, marks) for w in self.rewrites}
@@ -680,13 +762,13 @@ class _Migration:
         work = self.planned.get(id(inv))
         return work is not None and work in self.rewrites and applies.get(id(work), False)
 
-    def uses_outside(self, variable: str, applies: dict[int, bool]) -> tuple[str | None, str | None]:
+    def uses_outside(self, variable: str, applies: dict[int, bool], seen_from: int | None = None) -> tuple[str | None, str | None]:
         """Where ``variable`` (or a wrapper's text, ``name()``) is used by a request that does not
         migrate, and where by anything else."""
         blocked, other = self.offsets_outside(variable, applies)
 
         def where(at: int | None) -> str | None:
-            return None if at is None else f"line {_line_of(self.source, at)}"
+            return None if at is None else f"line \x00{at}\x00"  # written as a line once the reader is known
 
         return where(blocked), where(other)
 
@@ -706,6 +788,9 @@ class _Migration:
             if variable in work.pinned:
                 return _site(work.inv).start_byte, None
         name, _, scope = variable.partition("@")
+        hidden = self.script.named_in_error(name)
+        if hidden is not None:
+            return hidden, None  # a use in code that does not parse is a use we cannot see
         other = self.exported(name)
         for use in self.script.uses.get(name, []):
             if scope and (use.function is None or self.script.function_name(use.function) != scope):
@@ -803,25 +888,31 @@ class _Migration:
             start = self.source.find(base, start + 1)
 
     def unmigrated_base(self, offset: int, line: int) -> Finding | None:
-        users = [inv for (a, b), invs in self.span_users.items() if a <= offset < b for inv in invs]
         followed = any(a <= offset < b for a, b in self.followed)
-        position = (line, 1, line)
+        column = offset - (self.source.rfind(NEWLINE, 0, offset) + 1) + 1
+        position = (line, column, line)
+        if self.script.error_at(offset, offset + 1) is not None:
+            if not self._evidence_at(offset):
+                return frontend.unfollowed_finding(self.settings, position, False, "in code that does not parse")
+            message = "a DATAMIMIC v1 URL in code tree-sitter-bash cannot read (zsh, or bash it does not know): migrate it by hand"
+            return frontend.finding(self.settings, "DM003", Status.REVIEW, position, message)
         if followed:
             variable = self.enclosing_assignment(offset)
             shown = f"${variable.split('@')[0]}" if variable else "this URL"
             using = [inv for inv in self.invocations if self._uses_offset(inv, offset)]
-            held = sorted({_line_of(self.source, _site(inv).start_byte) for inv in using if id(inv) in self.blocked})
+            held = sorted({self.ref(inv.site.start_byte, offset) for inv in using if id(inv) in self.blocked}, key=_natural)
             if using and all(id(inv) in self.possible for inv in using):
                 lines = ", ".join(map(str, held))
                 message = f"a v1 URL of the call{'s' if len(held) > 1 else ''} on line {lines}, not taken for DATAMIMIC's: left alone"
                 return frontend.finding(self.settings, "DM000", Status.POSSIBLE, position, message)
             if held:
                 why = f"the call{'s' if len(held) > 1 else ''} on line {', '.join(map(str, held))} that use{'s' if len(held) == 1 else ''} it stay{'s' if len(held) == 1 else ''} on v1"
+            elif variable and self.exported(variable.split("@")[0]) is not None:
+                why = "it is exported to the programs the script starts (the calls strip it themselves)"
             else:
                 why = "something other than the migrated calls uses it (they strip it themselves)"
             message = f"the v1 base in {shown} stays: {why}; migrate it by hand when they are"
             return frontend.finding(self.settings, "DM003", Status.REVIEW, position, message)
-        del users
         evidence = self._evidence_at(offset)
         return frontend.unfollowed_finding(self.settings, position, evidence, self._where(offset))
 
@@ -833,7 +924,7 @@ class _Migration:
         return False
 
     def _where(self, offset: int) -> str:
-        node = self.script.root.descendant_for_byte_range(offset, offset + 1)
+        node = self.script.root_at(offset).descendant_for_byte_range(offset, offset + 1)
         while node is not None and node.type not in ("comment", "variable_assignment", "command", "heredoc_body", "string", "raw_string"):
             node = node.parent
         if node is None:
@@ -1022,6 +1113,11 @@ def _piece_spans(piece: Piece) -> list[tuple[int, int]]:
     elif piece.offsets:
         spans.append((piece.offsets[0], piece.offsets[-1]))
     return spans
+
+
+def _natural(ref: str) -> tuple:
+    number, _, name = ref.partition(" of ")
+    return (name, int(number))
 
 
 def _ends_word(char: bytes) -> bool:

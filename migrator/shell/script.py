@@ -58,7 +58,7 @@ class Use:
 @dataclass
 class Script:
     source: bytes
-    root: Node
+    roots: list[Node]  # one tree per segment: files of a unit are parsed each on its own
     functions: dict[str, list[Node]] = field(default_factory=lambda: defaultdict(list))
     calls: dict[str, list[Node]] = field(default_factory=lambda: defaultdict(list))
     commands: list[Node] = field(default_factory=list)
@@ -69,20 +69,50 @@ class Script:
     segments: list[tuple[int, int]] = field(default_factory=list)
     not_commands: set[int] = field(default_factory=set)  # command nodes that are only a cut-off word
 
+    @property
+    def zsh(self) -> bool:
+        """A zsh script: an unquoted $array stands for its elements."""
+        return b"zsh" in self.source.split(b"\n", 1)[0]
+
     @classmethod
-    def of(cls, source: bytes, root: Node | None = None, segments: list[tuple[int, int]] | None = None) -> Script:
-        script = cls(source, root if root is not None else parse(source))
-        script.segments = segments or [(0, len(source))]
+    def of(
+        cls,
+        source: bytes,
+        roots: list[Node] | None = None,
+        segments: list[tuple[int, int]] | None = None,
+        errors: list[tuple[int, int]] | None = None,
+    ) -> Script:
+        """``segments``: the files of a unit (flows of values stay inside one); ``roots``: the
+        trees of the parts parsed on their own (a file, a Markdown block, a CI step);
+        ``errors``: the regions that do not parse (``parse_tolerant``)."""
+        segments = segments or [(0, len(source))]
+        if roots is None:
+            roots, errors = parse_tolerant(source, segments)
+        script = cls(source, roots)
+        script.segments = segments
+        script.errors = list(errors or [])
         script._bind()
         return script
+
+    def root_at(self, offset: int) -> Node:
+        for root in self.roots:
+            if root.start_byte <= offset < max(root.end_byte, root.start_byte + 1):
+                return root
+        return self.roots[-1]
 
     # ---------------------------------------------------------------- binding
 
     def _bind(self) -> None:
-        for node in walk(self.root):
+        for node in (n for root in self.roots for n in walk(root)):
             kind = node.type
             if kind == "ERROR" or node.is_missing:
-                self.errors.append((node.start_byte, node.end_byte))
+                start, end = node.start_byte, node.end_byte
+                if node.is_missing or start == end:
+                    # A missing token: the trouble is on its line.
+                    start = self.source.rfind(b"\n", 0, start) + 1
+                    newline = self.source.find(b"\n", end)
+                    end = len(self.source) if newline < 0 else newline
+                self.errors.append((start, end))
             elif kind == "function_definition":
                 name = node.child_by_field_name("name")
                 if name is not None:
@@ -270,6 +300,36 @@ class Script:
     def in_error(self, start: int, end: int) -> bool:
         return any(a < end and start < b for a, b in self.errors)
 
+    def error_at(self, start: int, end: int) -> int | None:
+        """The start of a region that does not parse, overlapping [start, end)."""
+        return next((a for a, b in self.errors if a < end and start < b), None)
+
+    def named_in_error(self, name: str) -> int | None:
+        """Where a region that does not parse mentions ``$name``: a use the tree may not show."""
+        pattern = re.compile(rb"\$\{?[#!]?" + re.escape(name.encode()) + rb"(?![A-Za-z0-9_])")
+        for start, end in self.errors:
+            if pattern.search(self.source, start, end):
+                return start
+        return None
+
+    def assigned_in_error(self, name: str) -> tuple[int, bytes] | None:
+        """An assignment of ``name`` the tree may not show, in a region that does not parse:
+        its offset and the rest of its line (``typeset base=${URL:-...}/api/v1/$project``)."""
+        pattern = re.compile(rb"(?:^|[\s;(])" + re.escape(name.encode()) + rb"(?:\[[^]]*\])?\+?=([^\n]*)")
+        for start, end in self.errors:
+            line_start = self.source.rfind(b"\n", 0, start) + 1
+            line_end = self.source.find(b"\n", end)
+            match = pattern.search(self.source, line_start, len(self.source) if line_end < 0 else line_end)
+            if match:
+                return match.start(), match.group(1)
+        return None
+
+    def text_in_error(self, needle: bytes) -> int | None:
+        for start, end in self.errors:
+            if needle and self.source.find(needle, start, end) >= 0:
+                return start
+        return None
+
     def shifts_before(self, function: Node, offset: int) -> int:
         """How many positional parameters ``shift`` dropped before ``offset`` in ``function``."""
         count = 0
@@ -301,6 +361,71 @@ class Script:
                 if function.start_byte <= at < function.end_byte and (best is None or function.start_byte > best.start_byte):
                     best = function
         return best
+
+
+def parse_tolerant(source: bytes, segments: list[tuple[int, int]], rounds: int = 12) -> tuple[list[Node], list[tuple[int, int]]]:
+    """Each segment parsed on its own; the lines tree-sitter-bash cannot read (zsh syntax,
+    bash it does not know) blanked and the rest parsed again, until it parses.
+
+    After a syntax error tree-sitter's recovery may read good lines as a string or a
+    word: only a tree without errors is trusted. The blanked lines keep their newlines,
+    so every offset and line stays; they are returned as the regions that do not parse,
+    where any use of a variable or a file is taken for a use the migrator cannot see.
+    """
+    roots: list[Node] = []
+    blanked: list[tuple[int, int]] = []
+    for start, end in segments:
+        text = bytearray(byte if byte == 10 else 32 for byte in source[:start]) + source[start:end]
+        root = parse(bytes(text))
+        for _ in range(rounds):
+            if not root.has_error:
+                break
+            for first, last in _error_lines(bytes(text), root):
+                first, last = max(first, start), min(last, end)
+                for k in range(first, last):
+                    if text[k] != 10:
+                        text[k] = 32
+                blanked.append((first, last))
+            root = parse(bytes(text))
+        roots.append(root)
+    return roots, _merged(blanked)
+
+
+def _error_lines(text: bytes, root: Node) -> list[tuple[int, int]]:
+    """The whole lines of every error (and the line a continuation comes from)."""
+    out = []
+    for node in walk(root):
+        if node.type != "ERROR" and not node.is_missing:
+            continue
+        first = text.rfind(b"\n", 0, node.start_byte) + 1
+        while first > 1 and text[first - 2 : first - 1] == b"\\":
+            first = text.rfind(b"\n", 0, first - 1) + 1  # a line continued into the error
+        last = text.find(b"\n", node.end_byte)
+        out.append((first, len(text) if last < 0 else last))
+    return out
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if out and start <= out[-1][1] + 1:
+            out[-1] = (out[-1][0], max(out[-1][1], end))
+        else:
+            out.append((start, end))
+    return out
+
+
+def parse_segments(source: bytes, segments: list[tuple[int, int]]) -> list[Node]:
+    """Each segment parsed on its own, at its own offsets and lines: tree-sitter-bash reads a
+    file differently when other statements come before it, so the files of a unit are
+    parsed as they are read alone (what comes before is blanked, its newlines kept)."""
+    if len(segments) == 1 and segments[0] == (0, len(source)):
+        return [parse(source)]
+    roots = []
+    for start, end in segments:
+        blank = bytes(byte if byte == 10 else 32 for byte in source[:start])
+        roots.append(parse(blank + source[start:end]))
+    return roots
 
 
 def _adjacent(node: Node) -> Node | None:
