@@ -224,6 +224,11 @@ class Flow:
             if name in ("local", "export", "declare", "readonly", "typeset"):
                 return [Sink("unknown", parent, f"it is declared with {name}")]
             definition = self.script.definition(name, parent.start_byte) if name else None
+            if definition is not None and self.printer(definition):
+                # die "failed: $r": a function that only prints its arguments shows it
+                sinks = self.stdout_of(parent, frame, depth)
+                if all(s.kind in ("shown", "discarded") for s in sinks):
+                    return [Sink("shown", parent)]
             if definition is not None:
                 return [Sink("unknown", parent, f"it is passed to the function {name}()")]
             return [Sink("unknown", parent, f"it is passed to {name or 'a command computed at run time'}")]
@@ -252,6 +257,27 @@ class Flow:
         if all(s.kind in ("shown", "discarded") for s in sinks):
             return sinks  # a message that shows it to a person
         return [Sink("unknown", command, f"it is printed with {name} into a text that is used further")]
+
+    def printer(self, function: Node, depth: int = 0) -> bool:
+        """Whether a function only prints its arguments (``die() { echo "ERROR: $*" >&2; exit 1; }``):
+        every use of them is an echo or printf of text, or a call of another such function."""
+        uses = [u for name, found in self.script.uses.items() if name.isdigit() or name in ("@", "*") for u in found if u.function == function]
+        if not uses or depth > 4:
+            return False
+        for use in uses:
+            command = use.node.parent
+            while command is not None and command.type not in ("command", "function_definition"):
+                command = command.parent
+            if command is None or command.type != "command":
+                return False
+            name = self.script.command_name(command)
+            if name in ("echo", "printf") and not (command.parent is not None and command.parent.type == "pipeline"):
+                continue
+            inner = self.script.definition(name, command.start_byte) if name else None
+            if inner is not None and inner != function and self.printer(inner, depth + 1):
+                continue
+            return False
+        return True
 
     def jq_argument(self, command: Node, args, word: Node, frame: Frame | None) -> list[Sink]:
         jq = jq_command(args)
@@ -379,6 +405,11 @@ class Flow:
                 continue
             if site.end_byte <= other.start_byte and other.end_byte <= reader.start_byte and _dominates(other, reader):
                 return True
+            # Read earlier in a loop (the round before): a write earlier in the same round wins.
+            if reader.start_byte < site.start_byte and other.end_byte <= reader.start_byte and _dominates(other, reader):
+                loop = _enclosing_loop(reader)
+                if loop is not None and loop.start_byte <= other.start_byte < loop.end_byte:
+                    return True
         return False
 
     def file_use(self, command: Node, path: list[Piece], frame: Frame | None, depth: int) -> list[Sink]:

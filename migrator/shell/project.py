@@ -20,8 +20,8 @@ from pathlib import Path
 
 from migrator.shell.unit import Member
 
-_SOURCE = re.compile(rb"(?:^|[;&|{(!]|\bthen|\bdo|\belse)\s*(?:source|\.)[ \t]+(\"[^\"\n]*\"|'[^'\n]*'|[^\s;&|)]+)", re.MULTILINE)
-_ASSIGNMENT = r"(?:^|[\s;])(?:export\s+|readonly\s+|local\s+)?{name}=(\"[^\"\n]*\"|'[^'\n]*'|[^\s;]+)"
+_SOURCE = re.compile(rb"(?:^|[;&|{(!]|\bthen|\bdo|\belse)\s*(?:source|\.)[ \t]+((?:\$\([^)\n]*\)|[^\s;&|#)])(?:\$\([^)\n]*\)|\$\{[^}\n]*\}|[^\s;&|#)]|\"[^\"\n]*\")*)", re.MULTILINE)
+_ASSIGNMENT = r"(?:^|[\s;])(?:export\s+|readonly\s+|local\s+)?{name}=([^\n]*)"
 _EXPANSION = re.compile(r"\$\{[^}]*\}|\$\([^)]*\)|\$[A-Za-z_0-9]+")
 _SHELL_KINDS = {"shell", "ci", "markdown"}
 MAX_GROUP = 40
@@ -53,6 +53,7 @@ def sourced(data: bytes) -> list[str]:
                 if value is None:
                     assignment = re.search(_ASSIGNMENT.format(name=re.escape(name.group(1))), text, re.MULTILINE)
                     value = assignment.group(1) if assignment else ""
+                value = re.sub(r"\s+#.*$", "", value).strip()
                 value = re.sub(r"^\$\{[A-Za-z_][A-Za-z0-9_]*:?-", "", value.strip("\"'")).rstrip("}")
                 tail = _tail(value)
         if tail and not tail.startswith("~"):
