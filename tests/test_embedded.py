@@ -202,8 +202,8 @@ jobs:
 def test_a_base_in_ci_env_is_seen_and_stripped_in_the_steps(settings):
     check_transformed(
         CI_WITH_ENV,
-        CI_WITH_ENV.replace('"$DATAMIMIC_URL/$P/info"', '"${DATAMIMIC_URL%/api/v1}/api/v2/projects/$P"').replace(
-            '"$DATAMIMIC_URL/$P/task/$T/log"', '"${DATAMIMIC_URL%/api/v1}/api/v2/projects/$P/tasks/$T/logs?encode=false"'
+        CI_WITH_ENV.replace('"$DATAMIMIC_URL/$P/info"', '"${DATAMIMIC_URL%/api/v*}/api/v2/projects/$P"').replace(
+            '"$DATAMIMIC_URL/$P/task/$T/log"', '"${DATAMIMIC_URL%/api/v*}/api/v2/projects/$P/tasks/$T/logs?encode=false"'
         ),
         settings,
         "ci",

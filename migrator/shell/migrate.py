@@ -970,10 +970,10 @@ class _Strip:
         base_at = match.base_start - first
         tail = value[base_at:]
         v1 = table.v1_base
-        if tail in (v1, v1 + "/"):
-            expression = f"${{{name}%{tail}}}"
-        elif tail.startswith(v1 + "/") and value.count(v1 + "/") == 1:
-            expression = f"${{{name}%%{v1}/*}}"
+        # "${API%/api/v*}": the shortest end that starts with the API's version, whatever the
+        # value holds after it (a project, a task); it reads the same if API is moved to v2 later.
+        if (tail in (v1, v1 + "/") or tail.startswith(v1 + "/")) and value.count(v1.rstrip("0123456789")) == 1:
+            expression = f"${{{name}%{v1.rstrip('0123456789')}*}}"
         else:
             return None
         # What comes after the anchor in the call must be one run of text in the anchor's quoting.

@@ -374,7 +374,9 @@ def parse_tolerant(source: bytes, segments: list[tuple[int, int]], rounds: int =
     """
     roots: list[Node] = []
     blanked: list[tuple[int, int]] = []
-    for start, end in segments:
+    pending = list(segments)
+    while pending:
+        start, end = pending.pop(0)
         text = bytearray(byte if byte == 10 else 32 for byte in source[:start]) + source[start:end]
         root = parse(bytes(text))
         for _ in range(rounds):
@@ -387,8 +389,33 @@ def parse_tolerant(source: bytes, segments: list[tuple[int, int]], rounds: int =
                         text[k] = 32
                 blanked.append((first, last))
             root = parse(bytes(text))
+        cut = _false_continuation(bytes(text), root, start)
+        if cut is not None and len(roots) + len(pending) < 64:
+            # tree-sitter-bash sometimes goes on with a command past the end of its line
+            # (a statement read as more arguments of the one before): read it again from there.
+            pending[:0] = [(start, cut), (cut, end)]
+            continue
         roots.append(root)
     return roots, _merged(blanked)
+
+
+def _false_continuation(text: bytes, root: Node, start: int) -> int | None:
+    """The start of a line a command's arguments run into without a backslash before the
+    line break: a statement the parser took for more of the command above."""
+    for node in walk(root):
+        if node.type != "command":
+            continue
+        children = node.children
+        for before, after in zip(children, children[1:]):
+            gap = text[before.end_byte : after.start_byte]
+            if b"\n" not in gap or before.type == "heredoc_redirect":
+                continue
+            line_end = gap.index(b"\n")
+            if gap[:line_end].rstrip(b" \t\r").endswith(b"\\") and after.type != "comment":
+                continue
+            cut = text.rfind(b"\n", 0, after.start_byte) + 1
+            return cut if cut > start else None
+    return None
 
 
 def _error_lines(text: bytes, root: Node) -> list[tuple[int, int]]:
