@@ -20,6 +20,7 @@ A response whose shape changes is migrated only when every sink is understood
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from tree_sitter import Node
@@ -320,7 +321,7 @@ class Flow:
             carried = loop is not None and loop.start_byte <= use.start < assignment.start_byte and not later
             if not (after or carried):
                 continue
-            if not use.plain:
+            if not use.plain and not _keeps_value(self.script.source, use):
                 out.append(Sink("unknown", use.node, f"${{{name}...}} changes it"))
                 continue
             word = use.node
@@ -428,7 +429,11 @@ class Flow:
                 operator = next((c.type for c in child.children if c.type in ("<", ">", ">>", "&>", ">|")), "")
                 if operator == "<":
                     sinks.extend(self.stdin_of(statement.children[0], None, depth + 1))
+        only_variables = not any(isinstance(p, Literal) and not p.via for p in path)
         for index, (node, _end, pieces) in enumerate(args):
+            word = _static(pieces)
+            if word is not None and (word.startswith("-") or (only_variables and "/" not in word and "." not in word)):
+                continue  # an option, or a bare word where a file held in a variable is written
             if not may_alias(path, _file_part(pieces)):
                 continue
             option = _static(args[index - 1][2]) if index else None
@@ -459,6 +464,11 @@ class Flow:
 
 
 # ------------------------------------------------------------------ helpers
+
+
+def _keeps_value(source: bytes, use) -> bool:
+    """``${r:-none}``, ``${r-}``: the value itself when there is one."""
+    return bool(re.fullmatch(rb"\$\{[A-Za-z_][A-Za-z0-9_]*:?[-=][^}]*\}", source[use.start : use.end]))
 
 
 def _same(a: Node | None, b: Node | None) -> bool:

@@ -174,6 +174,7 @@ class _Migration:
         self.flow.writers = [(_chain(inv), arg.pieces) for inv in self.invocations for arg in inv.call.outputs]
         for inv in self.invocations:
             self.request(inv)
+        self.shell_strings()
         self.settle_readers()
         fixes = self.settle_shared_variables()
         for _ in range(4):
@@ -931,9 +932,54 @@ class _Migration:
             return "here"
         return {"comment": "in a comment", "variable_assignment": "in an assignment", "heredoc_body": "in a heredoc"}.get(node.type, "here")
 
+    def shell_strings(self) -> None:
+        """A curl in a string run by another shell (``xargs sh -c '... curl "$1/files/{}"' _ "$API"``)
+        is not followed: reported on its line when a DATAMIMIC v1 URL goes into it."""
+        for command in self.script.commands:
+            if self.script.command_name(command) not in ("xargs", "sh", "bash", "zsh", "dash", "ksh", "env", "timeout", "nohup"):
+                continue
+            words = [c for c in command.children if c.type in ("word", "raw_string", "string", "concatenation", "simple_expansion", "number")]
+            texts = [text(self.source, w) for w in words]
+            if "-c" not in texts:
+                continue
+            at = texts.index("-c") + 1
+            if at >= len(words) or b"curl" not in self.source[words[at].start_byte : words[at].end_byte]:
+                continue
+            script = words[at]
+            datamimic = any(self._evidence_at(self.source.find(self.settings.table.v1_base.encode(), w.start_byte, w.end_byte))
+                            for w in words[at:] if self.settings.table.v1_base.encode() in self.source[w.start_byte : w.end_byte])
+            if not datamimic:
+                continue
+            start = script.start_byte
+            while True:
+                found = self.source.find(b"curl", start, script.end_byte)
+                if found < 0:
+                    break
+                line = _line_of(self.source, found)
+                column = found - (self.source.rfind(NEWLINE, 0, found) + 1) + 1
+                message = "this curl runs in a shell started with -c, with a DATAMIMIC v1 URL given to it: migrate it by hand"
+                finding = frontend.finding(self.settings, "DM003", Status.REVIEW, (line, column, line), message)
+                if finding is not None:
+                    self.findings.append(finding)
+                start = found + 4
+
     def _evidence_at(self, offset: int) -> bool:
-        """Whether the v1 URL's own base (the text before /api/v1 on its line) says DATAMIMIC."""
-        from migrator.matching import names_datamimic
+        """Whether the v1 URL's own base says DATAMIMIC: read as the word it is in (its
+        variables followed), or as the text before /api/v1 on its line."""
+        from migrator.matching import evidence, names_datamimic
+
+        if offset < 0:
+            return False
+        node = self.script.root_at(offset).descendant_for_byte_range(offset, offset + 1)
+        while node is not None and node.parent is not None and node.parent.type in ("string", "concatenation"):
+            node = node.parent
+        if node is not None and node.type in ("string", "concatenation", "word", "raw_string"):
+            pieces = self.words.joined([node])
+            flat = Flat.of(pieces)
+            base = find_base(flat, self.settings.table.v1_base)
+            if base >= 0:
+                context = [self.script.function_name(f) for f in [self.script.function_of(node)] if f is not None]
+                return evidence(flat, base, self.settings, context) is None
 
         line_start = self.source.rfind(NEWLINE, 0, offset) + 1
         before = self.source[line_start:offset].decode("utf-8", "replace")
