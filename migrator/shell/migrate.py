@@ -183,7 +183,9 @@ class _Migration:
             fixes = self.settle_shared_variables()
         self.check_messages()
         self.no_silent_misses(fixes)
-        return fixes, self.findings
+        # A request through a function called from two places is reported once where it is written.
+        unique = list(dict.fromkeys((f.rule, f.status, f.line, f.column, f.message, f.before, f.after, f.end_line) for f in self.findings))
+        return fixes, [Finding(*key[:5], before=key[5], after=key[6], end_line=key[7]) for key in unique]
 
     # ---------------------------------------------------------------- findings
 
@@ -533,10 +535,7 @@ class _Migration:
             if kind == "upload":
                 extra[name] = self.upload_name(work, key)
             else:
-                body = self.json_body(work)
-                if key not in body.value:
-                    raise CannotRewrite(f"the body has no {key!r}")
-                extra[name] = bodies.path_param(bodies.to_content(body, body.value[key]))
+                extra[name] = bodies.path_param(self.json_body(work).content(key))
         return extra
 
     def upload_name(self, work: _Rewrite, field_name: str) -> Content:
@@ -559,37 +558,173 @@ class _Migration:
         end = flat.text.find(";")
         return render(flat.content(1, len(flat.text) if end < 0 else end), "double")
 
-    def json_body(self, work: _Rewrite) -> bodies.JsonBody:
+    def json_body(self, work: _Rewrite) -> _Body:
+        """Where the request's JSON body is written, as a person wrote it: the -d argument, a
+        heredoc or here-string on -d @-, a jq -n piped in, a variable or a substitution that
+        holds one of those (``body=$(jq -n --arg ...)``, ``payload=$(cat <<EOF ...)``)."""
         call = work.inv.call
         if len(call.data) != 1:
             raise CannotRewrite("expected exactly one -d/--data/--json body")
         option, arg = call.data[0]
         if option == "data-urlencode":
             raise CannotRewrite("the body is URL-encoded")
-        body = bodies.parse_json_body(arg.pieces)
+        text_value = static(arg.pieces)
+        if text_value == "@-":
+            return self.stdin_body(work)
+        if text_value is None and len(arg.pieces) == 1 and isinstance(arg.pieces[0], Hole):
+            return self.computed_body(arg.pieces[0], arg)
+        head = arg.pieces[0] if arg.pieces else None
+        if isinstance(head, Literal) and head.text.startswith("@"):
+            raise CannotRewrite("the body is read from a file")
+        if len(arg.pieces) == 1 and isinstance(head, Literal) and head.via and head.offsets:
+            # -d "$body" with body='{...}': the assignment's text
+            return self.text_body(arg.pieces, head.offsets[0], head.offsets[-1], head.context)
+        if any(p.via for p in arg.pieces):
+            raise CannotRewrite("the body is built elsewhere and may be shared")
+        style = "double" if arg.node.type == "string" else "single"
+        return self.text_body(arg.pieces, arg.node.start_byte, arg.end, "word-" + style)
+
+    def text_body(self, pieces: list[Piece], start: int, end: int, where: str) -> _Body:
+        body = bodies.parse_json_body(pieces)
         if isinstance(body, str):
             raise CannotRewrite(body)
-        return body
+        return _Body(body, start, end, where)
+
+    def stdin_body(self, work: _Rewrite) -> _Body:
+        """-d @-: what the request reads on stdin (the call's own, or its wrapper call's)."""
+        for node in _chain(work.inv):
+            statement = node.parent if node.parent is not None and node.parent.type == "redirected_statement" else None
+            for child in ([*statement.children[1:]] if statement is not None else []) + list(node.children):
+                if child.type == "heredoc_redirect":
+                    return self.heredoc_body(child)
+                if child.type == "herestring_redirect":
+                    word = next((c for c in child.children if c.type not in ("<<<",)), None)
+                    if word is not None:
+                        return self.text_body(self.words.joined([word]), word.start_byte, word.end_byte, "word-" + ("double" if word.type == "string" else "single"))
+            holder = statement if statement is not None else node
+            pipeline = holder.parent
+            if pipeline is not None and pipeline.type == "pipeline":
+                previous = None
+                for child in pipeline.children:
+                    if child == holder:
+                        break
+                    if child.type not in ("|", "|&"):
+                        previous = child
+                if previous is not None and previous.type == "command":
+                    return self.jq_body(previous, "the body piped in")
+                raise CannotRewrite("the body is piped in from a command the migrator does not read")
+        raise CannotRewrite("the body is read from stdin, which the migrator does not see")
+
+    def heredoc_body(self, redirect: Node) -> _Body:
+        start_node = next((c for c in redirect.children if c.type == "heredoc_start"), None)
+        body = next((c for c in redirect.children if c.type == "heredoc_body"), None)
+        if start_node is None or body is None:
+            raise CannotRewrite("the heredoc has no body")
+        quoted = text(self.source, start_node)[:1] in ("'", '"') or "\\" in text(self.source, start_node)
+        if quoted:
+            raw = self.source[body.start_byte : body.end_byte]
+            pieces: list[Piece] = [Literal(raw.decode("utf-8", "surrogateescape"), None, "heredoc")]
+        else:
+            pieces = self.heredoc_pieces(body)
+        where = "heredoc-quoted" if quoted else "heredoc"
+        if text(self.source, redirect).startswith("<<-"):
+            raise CannotRewrite("a <<- heredoc strips tabs the migrator would have to keep")
+        return self.text_body(pieces, body.start_byte, body.end_byte, where)
+
+    def heredoc_pieces(self, body: Node) -> list[Piece]:
+        """An unquoted heredoc's text and expansions (its text as written, holes for $...)."""
+        out: list[Piece] = []
+        position = body.start_byte
+        for child in body.children:
+            if child.type not in ("simple_expansion", "expansion", "command_substitution"):
+                continue
+            if child.start_byte > position:
+                out.append(Literal(self.source[position : child.start_byte].decode("utf-8", "surrogateescape"), None, "heredoc"))
+            out.append(Hole(text(self.source, child), (child.start_byte, child.end_byte), "double", None))
+            position = child.end_byte
+        if body.end_byte > position:
+            out.append(Literal(self.source[position : body.end_byte].decode("utf-8", "surrogateescape"), None, "heredoc"))
+        return out
+
+    def computed_body(self, hole: Hole, arg) -> _Body:
+        """-d "$body" / -d "$(jq -n ...)": the command that builds it."""
+        source = hole.source
+        if source.startswith("$(") and hole.span != (0, 0):
+            node = self.script.root_at(hole.span[0]).descendant_for_byte_range(hole.span[0], hole.span[1])
+            while node is not None and node.type != "command_substitution":
+                node = node.parent
+            if node is not None:
+                return self.substitution_body(node)
+        name = hole.name
+        if name and not name.isdigit():
+            assignments = [a for a in self.script.visible_assignments(name, hole.span[0]) if a.kind != "declare"]
+            if len(assignments) == 1 and len(assignments[0].value) == 1:
+                value = assignments[0].value[0]
+                inner = value
+                if value.type == "string":
+                    parts = [c for c in value.children if c.type not in ('"',)]
+                    inner = parts[0] if len(parts) == 1 else value
+                if inner.type == "command_substitution":
+                    return self.substitution_body(inner)
+                pieces = self.words.joined([value])
+                quoted = value.type in ("raw_string", "string")
+                start = value.start_byte + (1 if quoted else 0)
+                end = value.end_byte - (1 if quoted else 0)
+                return self.text_body(pieces, start, end, "word-" + ("single" if value.type == "raw_string" else "double") + "-inner")
+        raise CannotRewrite("the body is built at run time")
+
+    def substitution_body(self, substitution: Node) -> _Body:
+        commands = [c for c in substitution.children if c.type not in ("$(", ")", "`")]
+        if len(commands) != 1:
+            raise CannotRewrite("the body is built at run time")
+        command = commands[0]
+        statement = command
+        if command.type == "redirected_statement" and command.children:
+            command = command.children[0]
+        name = self.script.command_name(command) if command.type == "command" else None
+        if name == "cat" and statement.type == "redirected_statement":
+            redirect = next((c for c in statement.children if c.type == "heredoc_redirect"), None)
+            if redirect is not None:
+                return self.heredoc_body(redirect)
+        if name == "jq":
+            return self.jq_body(command, "the body")
+        raise CannotRewrite("the body is built at run time")
+
+    def jq_body(self, command: Node, what: str) -> _Body:
+        """``jq -n --arg o "$old" '{old_name: $o, new_name: $n}'``: the object the filter builds."""
+        from migrator.shell.jq import jq_command
+        from migrator.shell.jqlang import JqSyntaxError, parse as parse_jq
+
+        name = self.script.command_name(command)
+        if name != "jq":
+            raise CannotRewrite(f"{what} comes from {name or 'a command'}, which the migrator does not read")
+        args = command_words(self.words, command)[1]
+        jq = jq_command(args)
+        if jq.filter is None or jq.problem or not jq.null_input:
+            raise CannotRewrite(f"{what} is built by a jq filter the migrator does not read")
+        pieces = args[jq.filter][2]
+        literal = pieces[0] if len(pieces) == 1 else None
+        if not isinstance(literal, Literal) or literal.offsets is None or literal.via:
+            raise CannotRewrite(f"{what} is built by a jq filter computed at run time")
+        try:
+            root = parse_jq(literal.text)
+        except JqSyntaxError:
+            raise CannotRewrite(f"{what} is built by a jq filter that does not parse") from None
+        while root.kind == "paren":
+            root = root.children[0]  # type: ignore[assignment]
+        if root.kind != "object":
+            raise CannotRewrite(f"{what} is built by a jq filter that is not an object")
+        return _Body(None, literal.offsets[0], literal.offsets[-1], "jq", jq_root=root, jq_text=literal.text,
+                     jq_args={n: args[i][2] for n, (how, i) in jq.bound.items() if how == "arg"},
+                     context=literal.context, whole=self.whole_word(literal.offsets[0], literal.offsets[-1]))
 
     def rewrite_body(self, work: _Rewrite) -> None:
         request = work.rule.request
         body = self.json_body(work)
-        value = dict(body.value)
-        for _, source in request.path_params:
-            kind, _, key = source.partition(":")
-            if kind == "body":
-                value.pop(key, None)
-        for key in request.body_drop:
-            value.pop(key, None)
-        value = {dict(request.body_rename).get(k, k): v for k, v in value.items()}
-        if value == body.value:
-            return
-        arg = work.inv.call.data[0][1]
-        if any(p.via for p in arg.pieces):
-            raise CannotRewrite("the body is built elsewhere and may be shared")
-        style = "double" if arg.node.type == "string" else "single"
-        new = quote_word(bodies.to_content(body, value), style)
-        work.byte_edits.append(ByteEdit(arg.node.start_byte, arg.end, new.encode("utf-8", "surrogateescape")))
+        drop = {key for _, source in request.path_params for kind, _, key in [source.partition(":")] if kind == "body"}
+        drop |= set(request.body_drop)
+        edits = body.edits(drop, dict(request.body_rename))
+        work.byte_edits.extend(edits)
 
     def _in_site(self, inv: Invocation, offset: int) -> bool:
         """Whether ``offset`` is in text written for this request alone (not a shared wrapper)."""
@@ -989,6 +1124,90 @@ class _Migration:
         return names_datamimic(base, self.settings.table.evidence)
 
 
+# ------------------------------------------------------------------ bodies
+
+
+@dataclass
+class _Body:
+    """A JSON body where it is written: JSON text (an argument, a heredoc, a variable's
+    value), or a jq -n object construction."""
+
+    json: bodies.JsonBody | None
+    start: int
+    end: int
+    where: str  # word-single | word-double | ...-inner | heredoc | heredoc-quoted | jq
+    jq_root: object = None
+    jq_text: str = ""
+    jq_args: dict = field(default_factory=dict)
+    context: str = ""
+    whole: bool = False
+
+    def keys(self) -> list[str]:
+        if self.json is not None:
+            return list(self.json.value)
+        return [entry.name for entry in self.jq_root.children]  # type: ignore[union-attr]
+
+    def content(self, key: str) -> Content:
+        """The value of a body key, as text and holes to put in a URL path."""
+        if self.json is not None:
+            if key not in self.json.value:
+                raise CannotRewrite(f"the body has no {key!r}")
+            return bodies.to_content(self.json, self.json.value[key])
+        for entry in self.jq_root.children:  # type: ignore[union-attr]
+            if entry.name != key:
+                continue
+            value = entry.children[1]
+            if value is None and entry.value == "var":
+                value = entry.children[0]
+            if value is not None and value.kind == "var" and value.name in self.jq_args:
+                return tuple(collapse(self.jq_args[value.name]))
+            if value is not None and value.kind == "string" and not value.children and not value.name:
+                return ("".join(value.value),)
+            raise CannotRewrite(f"the body's {key!r} is computed by jq")
+        raise CannotRewrite(f"the body has no {key!r}")
+
+    def edits(self, drop: set[str], rename: dict[str, str]) -> list[ByteEdit]:
+        if self.json is not None:
+            value = {rename.get(k, k): v for k, v in self.json.value.items() if k not in drop}
+            if value == self.json.value:
+                return []
+            new = bodies.to_content(self.json, value)
+            return [ByteEdit(self.start, self.end, _write_body(new, self.where).encode("utf-8", "surrogateescape"))]
+        return self._jq_edits(drop, rename)
+
+    def _jq_edits(self, drop: set[str], rename: dict[str, str]) -> list[ByteEdit]:
+        entries = list(self.jq_root.children)  # type: ignore[union-attr]
+        text = self.jq_text
+        kept = [e for e in entries if e.name not in drop]
+        if len(kept) == len(entries) and not any(e.name in rename for e in entries):
+            return []
+        parts = []
+        for entry in kept:
+            written = text[entry.start : entry.end]
+            if entry.name in rename:
+                if entry.value != "ident" or entry.children[1] is None:
+                    raise CannotRewrite(f"the body's {entry.name!r} is not written as name: value")
+                written = rename[entry.name] + written[len(entry.name) :]
+            parts.append(written)
+        first, last = entries[0], entries[-1]
+        separator = ", "
+        if len(entries) > 1:
+            gap = text[entries[0].end : entries[1].start]
+            separator = gap if gap.strip() == "," else ", "
+        new = text[: first.start] + separator.join(parts) + text[last.end :]
+        return [ByteEdit(self.start, self.end, render((new,), self.context, self.whole).encode("utf-8", "surrogateescape"))]
+
+
+def _write_body(content: Content, where: str) -> str:
+    if where.startswith("heredoc"):
+        text = "".join(item if isinstance(item, str) else item.source for item in content)
+        return text if text.endswith("\n") else text + "\n"
+    style = "double" if "double" in where else "single"
+    if where.endswith("-inner"):
+        return render(content, style)
+    return quote_word(content, style)
+
+
 # ------------------------------------------------------------------ per-call strips
 
 
@@ -1124,7 +1343,8 @@ def _stable(migration: _Migration, hole: Hole, anchor) -> bool:
         at_use = script.visible_assignments(name, use)
         if [a.node for a in at_definition] != [a.node for a in at_use]:
             return False
-        if any(definition < a.start < use and a.function is None for a in script.assignments.get(name, [])):
+        same = script.segment_of(definition) == script.segment_of(use)
+        if same and any(definition < a.start < use and a.function is None for a in script.assignments.get(name, [])):
             return False
     return True
 
