@@ -99,7 +99,6 @@ def test_left_alone(kind, source, settings):
     [
         pytest.param("dockerfile", f'FROM x\nRUN ["curl", "{H}/api/v1/p/info"]\n', 2, id="exec-form"),
         pytest.param("dockerfile", f"RUN <<EOF\ncurl {H}/api/v1/p/info\nEOF\n", 1, id="heredoc"),
-        pytest.param("ci", f"job:\n  script:\n    - >\n      curl {H}/api/v1/p/info\n", 3, id="folded-scalar"),
         pytest.param("ci", f"job:\n  script:\n    - 'curl {H}/api/v1/p/info'\n", 3, id="quoted-scalar"),
     ],
 )
@@ -199,10 +198,14 @@ jobs:
 """
 
 
-def test_a_base_in_ci_env_is_seen_and_stripped_in_the_steps(settings):
+CI_WITH_AN_ACTION = CI_WITH_ENV.replace("    steps:\n", "    steps:\n      - uses: acme/deploy@v1\n")
+
+
+def test_a_base_in_ci_env_that_an_action_may_read_is_stripped_in_the_steps(settings):
+    """An action a step uses gets the job's environment: the variable may be read there."""
     check_transformed(
-        CI_WITH_ENV,
-        CI_WITH_ENV.replace('"$DATAMIMIC_URL/$P/info"', '"${DATAMIMIC_URL%/api/v*}/api/v2/projects/$P"').replace(
+        CI_WITH_AN_ACTION,
+        CI_WITH_AN_ACTION.replace('"$DATAMIMIC_URL/$P/info"', '"${DATAMIMIC_URL%/api/v*}/api/v2/projects/$P"').replace(
             '"$DATAMIMIC_URL/$P/task/$T/log"', '"${DATAMIMIC_URL%/api/v*}/api/v2/projects/$P/tasks/$T/logs?encode=false"'
         ),
         settings,
@@ -210,7 +213,8 @@ def test_a_base_in_ci_env_is_seen_and_stripped_in_the_steps(settings):
     )
 
 
-def test_a_base_in_ci_env_changes_with_unsafe_fixes(settings):
+def test_a_base_in_ci_env_changes_when_only_the_steps_read_it(settings):
+    """Steps that run only curl and such tools: nothing else reads the variable, it moves."""
     check_transformed(
         CI_WITH_ENV,
         CI_WITH_ENV.replace("/api/v1", "/api/v2")
@@ -218,5 +222,24 @@ def test_a_base_in_ci_env_changes_with_unsafe_fixes(settings):
         .replace('"$DATAMIMIC_URL/$P/task/$T/log"', '"$DATAMIMIC_URL/projects/$P/tasks/$T/logs?encode=false"'),
         settings,
         "ci",
-        unsafe_fixes=True,
     )
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        pytest.param(
+            f"job:\n  script:\n    - >\n      curl -s\n      {H}/api/v1/p/info\n",
+            f"job:\n  script:\n    - >\n      curl -s\n      {H}/api/v2/projects/p\n",
+            id="folded-lines",
+        ),
+        pytest.param(
+            f"job:\n  script:\n    - >\n      curl -X POST\n      -F file=@a.csv\n      {H}/api/v1/p/files\n",
+            f"job:\n  script:\n    - >\n      curl -X POST\n      -F file=@a.csv -F 'file_type=create' -F 'custom_fields={{}}'\n"
+            f"      {H}/api/v2/projects/p/files/create-from-upload\n",
+            id="folded-new-fields-stay-on-the-line",
+        ),
+    ],
+)
+def test_folded_ci_steps_are_one_shell_line(before, after, settings):
+    check_transformed(before, after, settings, "ci")

@@ -62,7 +62,8 @@ def migrate_host(
             continue
         if region.skipped:
             if settings.enabled("DM003"):
-                findings.append(Finding("DM003", Status.REVIEW, region.first_line, 1, region.skipped))
+                last = region.first_line + bytes(region.text).rstrip(b"\n").count(b"\n")
+                findings.append(Finding("DM003", Status.REVIEW, region.first_line, 1, region.skipped, end_line=last))
             continue
         try:
             region_fixes, region_findings = front_end(region.kind)(code, settings)

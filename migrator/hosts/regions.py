@@ -28,6 +28,7 @@ class Region:
     escape: Callable[[bytes], bytes] | None = None
     skipped: str = ""  # why code found here is not migrated (reported when it holds a candidate)
     indents: list[bytes] | None = None  # per line, when the region joins code indented differently
+    read_elsewhere: frozenset[str] = frozenset()  # variables code outside the regions may read (a CI action)
 
     def indent_at(self, offset: int) -> bytes:
         if self.indents is None:
@@ -76,6 +77,7 @@ class HostError(Exception):
 def join(parts: list[Region], kind: str) -> Region:
     """One region of several, read together (CI steps that share variables)."""
     joined = Region(kind, first_line=parts[0].first_line if parts else 1, indents=[])
+    joined.read_elsewhere = frozenset().union(*(part.read_elsewhere for part in parts))
     # Text written back is escaped as the host needs it (a Makefile's "$$"): the parts share that.
     joined.escape = next((part.escape for part in parts if part.escape is not None), None)
     for part in parts:
@@ -127,7 +129,12 @@ def _finding(region: Region, host: bytes, finding: Finding) -> Finding:
         return _line(host, offset) if offset >= 0 else (region.first_line + line - 1, 1)
 
     line, column = where(finding.line, finding.column)
-    end_line = where(max(finding.line, finding.end_line), 1)[0]
+    # The last line: where the last byte of the finding's last line comes from (a folded
+    # CI step is one line of the region and several of the host).
+    last = min(max(finding.line, finding.end_line), len(starts))
+    last_end = (starts[last] - 1) if last < len(starts) else len(text)
+    ends = [region.ends[k] for k in range(starts[last - 1], last_end) if k < len(region.ends) and region.ends[k] >= 0]
+    end_line = _line(host, ends[-1] - 1)[0] if ends else where(max(finding.line, finding.end_line), 1)[0]
     return replace(finding, line=line, column=column, end_line=max(line, end_line))
 
 

@@ -36,6 +36,15 @@ from migrator.urls import HOLE_MARK, Content, Edit, Flat, Hole, Literal, Piece, 
 NEWLINE = b"\n"
 _SIMPLE_EXPANSION_BEFORE = re.compile(rb"(?<![\\$])\$[A-Za-z_][A-Za-z0-9_]*$")
 MAX_WRAPPER_DEPTH = 6
+# Commands that read no variable of the environment the script exports (a script that runs
+# only these keeps its exports to itself; anything else may read them).
+KNOWN_TOOLS = frozenset("""
+    curl jq echo printf cat grep egrep fgrep sed awk cut tr sort uniq head tail wc tee mkdir rm rmdir cp mv ls test [ [[
+    true false exit return set export local unset read sleep date basename dirname find unzip zip tar gzip gunzip
+    base64 sha256sum sha1sum md5sum column seq cd pwd touch chmod ln readlink realpath mktemp trap shift wait : source .
+    declare typeset readonly getopts let eval printenv stat diff cmp comm paste nl fold od xxd hexdump file du df
+    break continue case if for while until
+""".split())
 # A script tree-sitter-bash cannot read in full (zsh syntax, bash it does not know) is still
 # migrated where it parses; past this share of its text in error regions it is refused.
 MAX_ERROR_SHARE = 0.3
@@ -100,6 +109,7 @@ def migrate(
     names: list[str] | None = None,
     pieces: list[tuple[int, int]] | None = None,
     lines: list[list[int]] | None = None,
+    elsewhere: frozenset[str] = frozenset(),
 ) -> tuple[list[Fix], list[Finding]]:
     """Plan the v2 rewrite of one shell script.
 
@@ -114,7 +124,9 @@ def migrate(
     if any(root.has_error for root in roots) or unread > MAX_ERROR_SHARE * max(len(source.strip()), 1):
         raise ParseError(f"line {_first_error(parse(source))}: shell syntax error")
     script = Script.of(source, roots, segments, errors)
-    return _Migration(script, settings, foreign, outside, names or [], lines or []).run()
+    migration = _Migration(script, settings, foreign, outside, names or [], lines or [])
+    migration.elsewhere = elsewhere
+    return migration.run()
 
 
 def migrate_check(source: bytes) -> None:
@@ -166,6 +178,8 @@ class _Migration:
         self.blocked: dict[int, str] = {}  # id(invocation) -> why it stays on v1
         self.quiet: set[int] = set()  # lines of requests whose rule is not selected: nothing to say
         self.possible: set[int] = set()  # id(invocation) of requests not taken for DATAMIMIC's
+        self._programs: bool | None = None
+        self.elsewhere: frozenset[str] = frozenset()  # variables code the unit does not hold reads
 
     # ---------------------------------------------------------------- run
 
@@ -950,11 +964,21 @@ class _Migration:
         return None, other
 
     def exported(self, variable: str) -> int | None:
-        """An exported variable is read by every program the script starts: a use we cannot see."""
+        """An exported variable is read by every program the script starts: a use we cannot see,
+        when the script starts a program (other than the tools and functions it is made of)."""
         for assignment in self.script.assignments.get(variable, []):
-            if assignment.exported:
+            if assignment.exported and (self.starts_programs() or variable in self.elsewhere):
                 return assignment.start
         return None
+
+    def starts_programs(self) -> bool:
+        if self._programs is None:
+            self._programs = any(
+                name is not None and name not in KNOWN_TOOLS and not self.script.functions.get(name)
+                or name is None
+                for name in (self.script.command_name(c) for c in self.script.commands)
+            )
+        return self._programs
 
     def enclosing_assignment(self, offset: int) -> str | None:
         """The variable whose assigned value holds ``offset``."""

@@ -38,6 +38,7 @@ class Part:
     foreign: bytes = b""  # the file's text the shell front end does not read
     outside: frozenset[str] = field(default_factory=frozenset)
     pieces: list[tuple[int, int]] = field(default_factory=list)  # its regions, each parsed alone
+    elsewhere: frozenset[str] = field(default_factory=frozenset)  # variables read outside the code
 
 
 def whole_file(data: bytes) -> Region:
@@ -74,7 +75,8 @@ def part_of(member: Member, regions: list[Region] | None = None) -> Part | None:
         if 0 <= index < len(covered):
             covered[index] = 32
     outside = frozenset(name for r in regions for name in getattr(r, "outside", ()))
-    return Part(member.path, region, member.data, foreign=bytes(covered), outside=outside, pieces=pieces)
+    elsewhere = frozenset().union(*(r.read_elsewhere for r in regions))
+    return Part(member.path, region, member.data, foreign=bytes(covered), outside=outside, pieces=pieces, elsewhere=elsewhere)
 
 
 def joined(parts: list[Part]) -> bytes:
@@ -101,7 +103,8 @@ def migrate_unit(own: str, parts: list[Part], settings: Settings) -> tuple[list[
     names = [os.path.relpath(p.path, os.path.dirname(own)) if own and p.path else p.path for p in parts]
     ranges = [(p.start + a, p.start + b) for p in parts for a, b in p.pieces]
     lines = [_host_lines(p) for p in parts]
-    fixes, findings = migrate(text, settings, [(p.start, p.end) for p in parts], foreign, outside, names, ranges, lines)
+    elsewhere = frozenset().union(*(p.elsewhere for p in parts))
+    fixes, findings = migrate(text, settings, [(p.start, p.end) for p in parts], foreign, outside, names, ranges, lines, elsewhere)
     mine = next(p for p in parts if p.path == own)
     return _own(mine, parts, fixes, findings)
 
