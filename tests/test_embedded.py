@@ -36,6 +36,12 @@ H = "https://acme.datamimic.io"
         ),
         pytest.param(
             "markdown",
+            f"```sh\nAPI={H}/api/v1/p\n```\n\n1. Compare with (`curl -s \"$API/files\" | jq -r '.files | length'`).\n",
+            f"```sh\nAPI={H}/api/v2/projects/p\n```\n\n1. Compare with (`curl -s \"$API/files_uri\" | jq -r '.current_project_files_uri | length'`).\n",
+            id="markdown-inline-command-with-a-block-base",
+        ),
+        pytest.param(
+            "markdown",
             f"~~~python\nrequests.get(\"{H}/api/v1/p/info\")\n",
             f"~~~python\nrequests.get(\"{H}/api/v2/projects/p\")\n",
             id="unclosed-python-fence",
