@@ -182,7 +182,7 @@ def test_base_variable_shared_through_another_variable(settings):
             id="base-two-variables-deep",
         ),
         pytest.param(
-            ["readonly API=$URL/api/v1/$PROJECT", "readonly FILES=$API/files", "export FILES"],
+            ["readonly API=$URL/api/v1/$PROJECT", "readonly FILES=$API/files", "export FILES", "./notify.sh"],
             'curl "$FILES/$n"',
             "https://h.datamimic.io/api/v2/projects/p1/files/r.csv",
             id="readonly-files-constant",
@@ -211,9 +211,9 @@ def test_a_base_holding_more_than_api_v1_is_stripped_per_call(lines, call, expec
 
 
 def test_a_variable_changed_between_base_and_call_keeps_the_call_on_v1(settings):
-    source = f"API={H}/api/v1/$P\necho \"$API\"\nP=other\ncurl \"$API/info\"\n"
+    source = f"API={H}/api/v1/$P/task/$T\necho \"$API\"\nT=other\ncurl \"$API/log\"\n"
     result = run_shell(source, settings)
-    assert ("DM112", "review") in statuses(result)
+    assert ("DM108", "review") in statuses(result)
     assert result.outcome.value == "unchanged"
 
 
@@ -353,8 +353,17 @@ def test_unparsable_script_is_reported_and_untouched(settings):
 
 def test_an_exported_base_is_read_by_other_programs_so_only_the_call_changes(settings):
     check_transformed(
-        f"export API={H}/api/v1\ncurl \"$API/$P/info\"\n",
-        f"export API={H}/api/v1\ncurl \"${{API%/api/v*}}/api/v2/projects/$P\"\n",
+        f"export API={H}/api/v1\ncurl \"$API/$P/info\"\n./deploy.sh\n",
+        f"export API={H}/api/v1\ncurl \"${{API%/api/v*}}/api/v2/projects/$P\"\n./deploy.sh\n",
+        settings,
+    )
+
+
+def test_an_exported_base_moves_when_the_script_starts_no_program(settings):
+    """Only curl, jq and such read the environment the script exports: nothing else sees it."""
+    check_transformed(
+        f"export API={H}/api/v1\ncurl \"$API/$P/info\" | jq -r .name\n",
+        f"export API={H}/api/v2\ncurl \"$API/projects/$P\" | jq -r .name\n",
         settings,
     )
 
@@ -401,3 +410,10 @@ def test_the_base_decides_first_then_the_code_around_it(source, datamimic, setti
     result = run_shell(source, settings)
     assert (result.outcome.value == "changed") is datamimic
     assert ("DM000" in {rule for rule, _ in statuses(result)}) is not datamimic
+
+
+def test_a_project_that_changes_after_the_base_is_taken_from_the_base_itself(settings):
+    source = f"API={H}/api/v1/$P\necho \"$API\" >&2\nP=other\ncurl \"$API/files/a.csv\"\n"
+    out = migrated(source, settings)
+    assert out.splitlines()[3] == 'curl "${API%/api/v*}/api/v2/projects/${API#*/api/v*/}/files/a.csv"'
+    assert urls_curl_would_fetch("P=p1\n" + out) == [f"{H}/api/v2/projects/p1/files/a.csv"]

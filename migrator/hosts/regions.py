@@ -125,7 +125,17 @@ def _finding(region: Region, host: bytes, finding: Finding) -> Finding:
     starts = [0] + [i + 1 for i, byte in enumerate(text) if byte == 10]
 
     def where(line: int, column: int) -> tuple[int, int]:
-        offset = region.point(min(starts[min(line, len(starts)) - 1] + column - 1, len(text)))
+        at = min(starts[min(line, len(starts)) - 1] + column - 1, len(text))
+        offset = region.point(at)
+        if offset < 0:
+            # Text with no place in the host (a Makefile macro's body shown at a call): the
+            # nearest byte of the same line that has one.
+            line_start = starts[min(line, len(starts)) - 1]
+            line_end = text.find(b"\n", line_start)
+            line_end = len(text) if line_end < 0 else line_end
+            nearby = [k for k in [*range(at, line_end), *range(at - 1, line_start - 1, -1)] if k < len(region.where) and region.where[k] >= 0]
+            if nearby:
+                return _line(host, region.where[nearby[0]])
         return _line(host, offset) if offset >= 0 else (region.first_line + line - 1, 1)
 
     line, column = where(finding.line, finding.column)

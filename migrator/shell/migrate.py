@@ -881,6 +881,11 @@ class _Migration:
                     f"{work.rule.title}: it goes through {variable.split('#')[0]}, which the call on {where} also goes through "
                     "and which stays on v1 (or needs other changes there): migrate them by hand together"
                 )
+            elif variable in self.outside:
+                message = (
+                    f"{work.rule.title}: its v1 base is in the make variable {variable}, which the call on {where} "
+                    "also uses and which stays on v1; a recipe cannot strip a make variable itself: migrate by hand"
+                )
             else:
                 message = frontend.shared_variable_message(work.rule, f"${variable.split('@')[0]}", where)
             self.block(work.inv, work.rule.id, Status.REVIEW, message)
@@ -1285,12 +1290,20 @@ class _Strip:
         content = _v2_content(work, migration, anchor, chain)
         if content is None:
             return None
-        # Variables the v2 path takes from the value must still hold the same at the call.
-        for item in content:
-            if not isinstance(item, Hole) or item.span == (0, 0) or anchor.span[1] <= item.span[0] < end:
-                continue  # text, or what the call writes itself
-            if not _stable(migration, item, anchor):
+        # Variables the v2 path takes from the value must still hold the same at the call;
+        # a value that ends with the project (API=$URL/api/v1/$P) gives it itself: ${API#*/api/v*/}.
+        unstable = [
+            item for item in content
+            if isinstance(item, Hole) and item.span != (0, 0) and not anchor.span[1] <= item.span[0] < end and not _stable(migration, item, anchor)
+        ]
+        if unstable:
+            project = match.bindings.get("project_id")
+            segment = value[base_at + len(v1) + 1 :]
+            if project is None or "/" in segment or not segment or project != (first + base_at + len(v1) + 1, last):
                 return None
+            pattern = v1.rstrip("0123456789") + "*/"
+            own = Hole(f"${{{name}#*{pattern}}}", anchor.span, anchor.context)
+            content = tuple(own if item in unstable else item for item in content)
         pinned = {via.name for k in range(first, last) for via in flat.pieces[flat.where[k][0]].via}
         return [Edit(anchor.span[0], end, (Hole(expression, anchor.span, anchor.context), *content), anchor.context)], pinned
 
