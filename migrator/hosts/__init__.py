@@ -71,7 +71,7 @@ def migrate_host(
             message = f"this {region.kind} code does not parse ({exc}): left as it is"
             region_fixes, region_findings = [], [Finding("DM001", Status.REVIEW, 1, 1, message)]
         more_fixes, more_findings = translate(region, body, region_fixes, region_findings)
-        fixes.extend(more_fixes)
+        fixes.extend(_covering_edits(body, fix) if kind == "ci" else fix for fix in more_fixes)
         findings.extend(more_findings)
     if shell and (related is not None or any(is_candidate(bytes(r.text), settings) for r in shell)):
         own, members = related if related is not None else ("", ())
@@ -86,6 +86,19 @@ def migrate_host(
         findings.extend(unit_findings)
     findings.extend(_outside_code(kind, body, regions, settings, fixes, findings))
     return fixes, findings
+
+
+def _covering_edits(body: bytes, fix: Fix) -> Fix:
+    """A fix's finding covers the lines it changes: in a CI step the URL may be built a line
+    before the call (``url = f"...{os.environ['DM_URL']}/api/v1/..."``)."""
+    from dataclasses import replace
+
+    lines = [body.count(b"\n", 0, edit.start) + 1 for edit in fix.edits]
+    if not lines:
+        return fix
+    first = min(min(lines), fix.finding.line)
+    last = max(max(lines), fix.finding.line, fix.finding.end_line)
+    return replace(fix, finding=replace(fix.finding, line=first, column=1 if first != fix.finding.line else fix.finding.column, end_line=last))
 
 
 def _parse_error(code: bytes) -> str | None:

@@ -179,6 +179,7 @@ class _Migration:
         self.quiet: set[int] = set()  # lines of requests whose rule is not selected: nothing to say
         self.possible: set[int] = set()  # id(invocation) of requests not taken for DATAMIMIC's
         self._programs: bool | None = None
+        self.classified: set[int] = set()  # id(invocation) of requests whose URL is a v1 URL
         self.elsewhere: frozenset[str] = frozenset()  # variables code the unit does not hold reads
 
     # ---------------------------------------------------------------- run
@@ -314,6 +315,7 @@ class _Migration:
                 self.unreadable_base(inv, url)
                 continue
             inv.site = self.path_site(inv, flat)
+            self.classified.add(id(inv))
             self.follow(inv, url)
             if isinstance(found, Possible):
                 self.possible.add(id(inv))
@@ -1064,7 +1066,7 @@ class _Migration:
         if followed:
             variable = self.enclosing_assignment(offset)
             shown = f"${variable.split('@')[0]}" if variable else "this URL"
-            using = [inv for inv in self.invocations if self._uses_offset(inv, offset)]
+            using = [inv for inv in self.invocations if id(inv) in self.classified and self._uses_offset(inv, offset)]
             held = sorted({self.ref(inv.site.start_byte, offset) for inv in using if id(inv) in self.blocked}, key=_natural)
             if using and all(id(inv) in self.possible for inv in using):
                 lines = ", ".join(map(str, held))
