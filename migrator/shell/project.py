@@ -14,6 +14,7 @@ follows the one-plan rule over all of them.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -61,13 +62,17 @@ def sourced(data: bytes) -> list[str]:
     return out
 
 
+def _key(path: Path) -> str:
+    return os.path.normpath(os.path.abspath(path))
+
+
 def resolve(script: Path, tail: str, files: dict[str, Path]) -> Path | None:
     """The run's file a script's ``source`` names: in its folder or the folders above it."""
     folder = script.parent
     for _ in range(6):
-        candidate = (folder / tail).resolve()
-        if str(candidate) in files:
-            return files[str(candidate)]
+        candidate = _key(folder / tail)
+        if candidate in files:
+            return files[candidate]
         if folder.parent == folder:
             break
         folder = folder.parent
@@ -81,10 +86,12 @@ def groups(members: Iterable[tuple[Path, str, bytes]], all_files: Iterable[Path]
     every file of the run, for sourced files of no kind (``tdm.conf``); ``read(path)``
     gives a file's bytes or None.
     """
-    known = {str(path.resolve()): (path, kind, data) for path, kind, data in members}
-    files = {str(path.resolve()): path for path in all_files}
+    known = {_key(path): (path, kind, data) for path, kind, data in members}
     edges: dict[str, set[str]] = {}
     pending = [key for key, (_, kind, data) in known.items() if kind in _SHELL_KINDS and (b"source" in data or b". " in data)]
+    if not pending:
+        return []
+    files = {_key(path): path for path in all_files}
     seen: set[str] = set()
     while pending:
         key = pending.pop()
@@ -96,7 +103,7 @@ def groups(members: Iterable[tuple[Path, str, bytes]], all_files: Iterable[Path]
             target = resolve(path, tail, files)
             if target is None:
                 continue
-            target_key = str(target.resolve())
+            target_key = _key(target)
             if target_key == key:
                 continue
             if target_key not in known:
