@@ -306,7 +306,8 @@ class Script:
 
     def named_in_error(self, name: str) -> int | None:
         """Where a region that does not parse mentions ``$name``: a use the tree may not show."""
-        pattern = re.compile(rb"\$\{?[#!]?" + re.escape(name.encode()) + rb"(?![A-Za-z0-9_])")
+        # $name, ${name...}, ${#name}, and zsh's ${(f)name}, $#name, ${^name}
+        pattern = re.compile(rb"\$\{?(?:\([^)]*\))?[#!^=~+]*" + re.escape(name.encode()) + rb"(?![A-Za-z0-9_])")
         for start, end in self.errors:
             if pattern.search(self.source, start, end):
                 return start
