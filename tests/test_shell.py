@@ -262,13 +262,17 @@ def test_left_alone(source, settings):
         pytest.param("echo https://acme.datamimic.io/api/v1/p/files\n", ("DM003", "review"), id="not-curl"),
         pytest.param("# curl https://acme.datamimic.io/api/v1/p/files\n", ("DM003", "review"), id="comment"),
         pytest.param("kubectl get --raw /api/v1/namespaces/datamimic/pods\n", ("DM000", "possible"), id="no-base-of-its-own"),
-        pytest.param("STORE=https://s3.example.com/api/v1/b\necho $STORE\n", ("DM000", "possible"), id="another-service"),
+        pytest.param("# backs up DATAMIMIC exports\nSTORE=https://s3.example.com/api/v1/b\necho $STORE\n", ("DM000", "possible"), id="another-service"),
     ],
 )
 def test_a_v1_url_no_request_uses_is_reported_not_rewritten(source, expected, settings):
     """No silent misses: every /api/v1 the script holds ends with a rewrite or a finding."""
     result = check_noop(source, settings)
     assert statuses(result) == [expected]
+
+
+def test_a_v1_url_in_a_file_that_says_nothing_of_datamimic_is_not_reported(settings):
+    assert check_noop('K8S=$KUBE_API/api/v1/namespaces/$NS\necho "$K8S"\n', settings).findings == ()
 
 
 def test_ignore_names_only_its_rules(settings):
@@ -417,3 +421,283 @@ def test_a_project_that_changes_after_the_base_is_taken_from_the_base_itself(set
     out = migrated(source, settings)
     assert out.splitlines()[3] == 'curl "${API%/api/v*}/api/v2/projects/${API#*/api/v*/}/files/a.csv"'
     assert urls_curl_would_fetch("P=p1\n" + out) == [f"{H}/api/v2/projects/p1/files/a.csv"]
+
+
+# ---------------------------------------------------------------- where a response goes (issue 9)
+
+T = f"{H}/api/v1/p/task/t"  # task metadata: its response changes shape in v2
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        pytest.param(
+            f"meta=$(curl -s {T})\nif ! echo \"$meta\" | jq -e '.result[0].status == \"SUCCESS\"' >/dev/null; then exit 1; fi\n",
+            f"meta=$(curl -s {H}/api/v2/projects/p/tasks/t/metadata)\nif ! echo \"$meta\" | jq -e '.status == \"SUCCESS\"' >/dev/null; then exit 1; fi\n",
+            id="negated-pipeline-read",
+        ),
+        pytest.param(
+            f"curl -s -o task.json {T}\njq -r '.result[0].status' task.json\n",
+            f"curl -s -o task.json {H}/api/v2/projects/p/tasks/t/metadata\njq -r '.status' task.json\n",
+            id="o-file-read-later-by-jq",
+        ),
+        pytest.param(
+            f"curl -s {T} > \"$tmp\"\nstatus=$(jq -r '.result[0].status' < \"$tmp\")\n",
+            f"curl -s {H}/api/v2/projects/p/tasks/t/metadata > \"$tmp\"\nstatus=$(jq -r '.status' < \"$tmp\")\n",
+            id="redirect-then-stdin-of-jq",
+        ),
+        pytest.param(
+            f"until jq -e '.result[0].status == \"SUCCESS\"' <(curl -s {T}) >/dev/null; do sleep 1; done\n",
+            f"until jq -e '.status == \"SUCCESS\"' <(curl -s {H}/api/v2/projects/p/tasks/t/metadata) >/dev/null; do sleep 1; done\n",
+            id="process-substitution-file-of-jq",
+        ),
+        pytest.param(
+            f"curl -s {T} | tee last.json | jq -r '.result[0].name'\n",
+            f"curl -s {H}/api/v2/projects/p/tasks/t/metadata | tee last.json | jq -r '.name'\n",
+            id="tee-to-a-file-nothing-reads",
+        ),
+        pytest.param(
+            f"r=$(curl -s {T})\n[ -z \"$r\" ] && exit 1\necho \"$r\" >&2\n",
+            f"r=$(curl -s {H}/api/v2/projects/p/tasks/t/metadata)\n[ -z \"$r\" ] && exit 1\necho \"$r\" >&2\n",
+            id="status-test-and-shown",
+        ),
+        pytest.param(
+            f"die() {{ echo \"ERROR: $*\" >&2; exit 1; }}\nr=$(curl -s {T}) || die \"no task: ${{r:-empty}}\"\n",
+            f"die() {{ echo \"ERROR: $*\" >&2; exit 1; }}\nr=$(curl -s {H}/api/v2/projects/p/tasks/t/metadata) || die \"no task: ${{r:-empty}}\"\n",
+            id="passed-to-a-function-that-only-prints",
+        ),
+        pytest.param(
+            f"get() {{ curl -s \"$@\"; }}\nget {T} | jq -r '.result[0].status'\n",
+            f"get() {{ curl -s \"$@\"; }}\nget {H}/api/v2/projects/p/tasks/t/metadata | jq -r '.status'\n",
+            id="output-through-a-function",
+        ),
+        pytest.param(
+            f"curl -s -o \"$f\" {T}\njq . \"$f\" >/dev/null\ncurl -s -o \"$f\" {T}/artifacts\njq -r '.[].name' \"$f\"\n",
+            f"curl -s -o \"$f\" {H}/api/v2/projects/p/tasks/t/metadata\njq . \"$f\" >/dev/null\n"
+            f"curl -s -o \"$f\" {H}/api/v2/projects/p/tasks/t/artifacts/metadata\njq -r '.artifacts[].name' \"$f\"\n",
+            id="a-later-write-of-the-same-file-wins",
+        ),
+    ],
+)
+def test_understood_uses_of_a_response(before, after, settings):
+    check_transformed(before, after, settings)
+
+
+@pytest.mark.parametrize(
+    ("source", "use_line", "why"),
+    [
+        pytest.param(f"r=$(curl -s {T})\necho \"$r\" | grep -q SUCCESS\n", 2, "grep", id="grep"),
+        pytest.param(f"r=$(curl -s {T})\nnotify \"$r\"\n", 2, "notify", id="passed-to-a-program"),
+        pytest.param(f"r=$(curl -s {T})\ncheck() {{ [ \"$1\" = ok ]; }}\ncheck \"$r\"\n", 3, "function check()", id="passed-to-a-function"),
+        pytest.param(f"curl -s -o t.json {T}\nwc -c < t.json\n", 2, "wc", id="file-read-by-another-tool"),
+        pytest.param(f"curl -s {T} | while read -r line; do echo \"$line\"; done\n", 1, "line by line", id="while-read"),
+        pytest.param(f"r=$(curl -s {T})\nmsg=\"task: $r\"\n", 2, "string", id="in-a-string"),
+        pytest.param(f"r=$(curl -s {T})\nexport r\n", 1, "exported", id="exported"),
+        pytest.param(f"curl -s -O {H}/api/v1/p/task/t/artifact/download/a.csv\n", 1, "-O", id="remote-name-changes"),
+    ],
+)
+def test_an_unknown_use_keeps_the_call_on_v1_with_a_finding_at_both_places(source, use_line, why, settings):
+    result = check_noop(source, settings)
+    lines = {f.line for f in result.findings if f.status.value == "review"}
+    assert 1 in lines and use_line in lines, statuses(result)
+    assert any(why in f.message for f in result.findings), [f.message for f in result.findings]
+
+
+def test_a_file_another_step_reads_is_an_unknown_use(settings):
+    workflow = (
+        "jobs:\n  a:\n    steps:\n"
+        f"      - run: curl -s {H}/api/v1/p/task/t/artifacts -o artifacts.json\n"
+        "      - shell: python\n        run: |\n          import json\n          print(json.load(open('artifacts.json'))[0])\n"
+    )
+    result = check_noop(workflow, settings, "ci")
+    assert any("artifacts.json is read elsewhere" in f.message for f in result.findings)
+
+
+# ---------------------------------------------------------------- words tree-sitter cuts
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        pytest.param(
+            "BASE=https://tdm.acme.com/api/v1\nFILES_URL=$BASE/$P/files\ncurl -s \"$FILES_URL\" | jq '.files | length'\n",
+            "BASE=https://tdm.acme.com/api/v2\nFILES_URL=$BASE/projects/$P/files\ncurl -s \"${FILES_URL}_uri\" | jq '.current_project_files_uri | length'\n",
+            id="assignment-cut-after-second-dollar",
+        ),
+        pytest.param(
+            "export X=$TDM_URL/api/v1/$P/files\ncurl -s \"$X/a.csv\" -o a.csv\n",
+            "export X=$TDM_URL/api/v2/projects/$P/files\ncurl -s \"$X/a.csv\" -o a.csv\n",
+            id="export-cut",
+        ),
+        pytest.param(
+            "curl -s $TDM_URL/api/v1/$P/files/$F -o f\n",
+            "curl -s $TDM_URL/api/v2/projects/$P/files/$F -o f\n",
+            id="argument-cut",
+        ),
+    ],
+)
+def test_words_the_parser_cuts_are_read_whole(before, after, settings):
+    check_transformed(before, after, settings)
+
+
+def test_a_shared_variable_with_a_cut_word_is_never_changed_under_a_held_use(settings):
+    """issue 9: FILES_URL used by a PUT whose fix is not applied and by a POST."""
+    source = (
+        "BASE=https://tdm.acme.com/api/v1\nFILES_URL=$BASE/$P/files\n"
+        "curl -X PUT -F \"file=@$F\" \"$FILES_URL\"\ncurl -X POST -F 'file=@a.csv' \"$FILES_URL\"\n"
+    )
+    out = migrated(source, settings)
+    assert out.splitlines()[:2] == source.splitlines()[:2]
+    assert out.splitlines()[2] == source.splitlines()[2]
+    assert urls_curl_would_fetch("P=p1\n" + out)[-1] == "https://tdm.acme.com/api/v2/projects/p1/files/create-from-upload"
+
+
+# ---------------------------------------------------------------- wrapper functions (issue 11, item 1)
+
+WRAPPER = 'dm_api() {\n  local method=$1 path=$2\n  shift 2\n  curl -sS -X "$method" -H "Authorization: Bearer $T" "$@" "$TDM_API$path"\n}\n'
+
+
+@pytest.mark.parametrize(
+    ("calls", "after_calls", "api"),
+    [
+        pytest.param(
+            'dm_api GET "/files/$f" -o "$f"\ndm_api GET /task/$id | jq -r \'.result[0].status\'\n',
+            'dm_api GET "/files/$f" -o "$f"\ndm_api GET /tasks/$id/metadata | jq -r \'.status\'\n',
+            "TDM_API=https://tdm.acme.com/api/v2/projects/$P\n",
+            id="path-argument-and-base-together",
+        ),
+        pytest.param(
+            "dm_api POST /files -F \"file=@$f\" | jq -r .location\n",
+            "dm_api POST /files/create-from-upload -F \"file=@$f\" -F 'file_type=create' -F 'custom_fields={}' | jq -r '.list_files_uri[0]'\n",
+            "TDM_API=https://tdm.acme.com/api/v2/projects/$P\n",
+            id="form-fields-through-the-args",
+        ),
+        pytest.param(
+            "dm_api GET /info | jq -r .name\n",
+            'dm_api GET "" | jq -r .name\n',
+            "TDM_API=https://tdm.acme.com/api/v2/projects/$P\n",
+            id="info-path-becomes-empty",
+        ),
+    ],
+)
+def test_wrapper_calls_are_completed_at_each_call_site(calls, after_calls, api, settings):
+    before = "TDM_API=https://tdm.acme.com/api/v1/$P\n" + WRAPPER + calls
+    check_transformed(before, api + WRAPPER + after_calls, settings)
+
+
+def test_a_wrapper_call_that_stays_on_v1_keeps_the_others_and_says_why(settings):
+    source = "TDM_API=https://tdm.acme.com/api/v1/$P\n" + WRAPPER + "dm_api GET /info\ndm_api POST /generate -d '{}' | jq -r .task_id\n"
+    result = check_noop(source, settings)
+    info = next(f for f in result.findings if f.rule == "DM112")
+    assert info.status.value == "review" and "line 8" in info.message
+
+
+def test_nested_wrappers_and_their_positional_parameters(settings):
+    source = (
+        "TDM_URL=https://tdm.acme.com\n"
+        'tdm_api() {\n  _m=$1; _p=$2; shift 2\n  curl -sS -X "$_m" "$@" "$TDM_URL/api/v1/$PROJECT$_p"\n}\n'
+        'tdm_json() {\n  _m=$1; _p=$2; shift 2\n  tdm_api "$_m" "$_p" -H "accept: application/json" "$@"\n}\n'
+        "tdm_json GET /files | jq -r '.files[].name'\ntdm_json DELETE \"/files/$1\"\n"
+    )
+    out = migrated(source, settings)
+    assert '"$TDM_URL/api/v2/projects/$PROJECT$_p"' in out
+    assert "tdm_json GET /files_uri | jq -r '.current_project_files_uri[] | sub(\"^[^/]*/\"; \"\")'" in out
+
+
+# ---------------------------------------------------------------- bodies (issue 11, item 4)
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        pytest.param(
+            f"curl -X POST {H}/api/v1/p/generate/advanced -d @- <<EOF\n{{\"envs\": \"$E\", \"crontab\": \"$C\", \"queue\": \"q\"}}\nEOF\n",
+            f"curl -X POST {H}/api/v2/projects/p/generate/schedule -d @- <<EOF\n{{\"crontab\": \"$C\"}}\nEOF\n",
+            id="heredoc",
+        ),
+        pytest.param(
+            f"curl -X PUT {H}/api/v1/p/files/rename --data-binary @- <<'EOF'\n{{\"old_name\": \"a.csv\", \"new_name\": \"b.csv\"}}\nEOF\n",
+            f"curl -X PUT {H}/api/v2/projects/p/files/a.csv/rename --data-binary @- <<'EOF'\n{{\"new_filename\": \"b.csv\"}}\nEOF\n",
+            id="quoted-heredoc",
+        ),
+        pytest.param(
+            f"jq -n --arg o \"$1\" --arg n \"$2\" '{{old_name: $o, new_name: $n}}' | curl -X PUT -d @- {H}/api/v1/p/files/rename\n",
+            f"jq -n --arg o \"$1\" --arg n \"$2\" '{{new_filename: $n}}' | curl -X PUT -d @- {H}/api/v2/projects/p/files/\"$1\"/rename\n",
+            id="jq-n-piped-in",
+        ),
+        pytest.param(
+            f"BODY=$(jq -n --arg c \"$CRON\" '{{envs: \"s\", crontab: $c, infinite: false}}')\ncurl -X POST -d \"$BODY\" {H}/api/v1/p/generate/advanced\n",
+            f"BODY=$(jq -n --arg c \"$CRON\" '{{crontab: $c}}')\ncurl -X POST -d \"$BODY\" {H}/api/v2/projects/p/generate/schedule\n",
+            id="variable-built-by-jq-n",
+        ),
+        pytest.param(
+            f"payload=$(cat <<EOF\n{{\"envs\": \"$E\", \"crontab\": \"$C\"}}\nEOF\n)\ncurl -X POST -d \"$payload\" {H}/api/v1/p/generate/advanced\n",
+            f"payload=$(cat <<EOF\n{{\"crontab\": \"$C\"}}\nEOF\n)\ncurl -X POST -d \"$payload\" {H}/api/v2/projects/p/generate/schedule\n",
+            id="cat-heredoc-substitution",
+        ),
+        pytest.param(
+            f"curl -X PUT -d \"$(jq -nc --arg o \"$a\" --arg n \"$b\" '{{old_name: $o, new_name: $n}}')\" {H}/api/v1/p/files/rename\n",
+            f"curl -X PUT -d \"$(jq -nc --arg o \"$a\" --arg n \"$b\" '{{new_filename: $n}}')\" {H}/api/v2/projects/p/files/\"$a\"/rename\n",
+            id="jq-substitution-in-the-argument",
+        ),
+    ],
+)
+def test_bodies_written_the_way_people_write_them(before, after, settings):
+    check_transformed(before, after, settings)
+
+
+@pytest.mark.parametrize(
+    ("source", "why"),
+    [
+        pytest.param(f"curl -X PUT --data-binary @body.json {H}/api/v1/p/files/rename\n", "read from a file", id="file"),
+        pytest.param(f"curl -X PUT -d \"$(build_body)\" {H}/api/v1/p/files/rename\n", "built at run time", id="function"),
+        pytest.param(f"make_body | curl -X PUT -d @- {H}/api/v1/p/files/rename\n", "make_body", id="piped-from-a-command"),
+    ],
+)
+def test_bodies_the_migrator_cannot_see_are_reported(source, why, settings):
+    result = check_noop(source, settings)
+    assert any(why in f.message for f in result.findings), [f.message for f in result.findings]
+
+
+# ---------------------------------------------------------------- what tree-sitter cannot read
+
+
+def test_a_zsh_script_is_migrated_where_it_parses(settings):
+    source = (
+        "#!/bin/zsh\nprint -u2 \"usage: ${0:t}\"\nlocal api=https://tdm.acme.com/api/v1/$P\n"
+        "curl -fsS \"$api/task/$id/artifacts\" | jq -r '.[].name'\n"
+        "meta=$(curl -fsS \"$api/task/$id\")\nlines=( ${(f)meta} )\n"
+    )
+    result = run_shell(source, settings)
+    assert ("DM109", "migrated") in statuses(result)
+    held = [f for f in result.findings if f.rule == "DM107"]
+    assert held and all(f.status.value == "review" for f in held)
+    assert any("does not parse" in f.message for f in held)
+
+
+def test_a_script_mostly_unreadable_still_fails(settings):
+    result = run_shell("curl https://tdm.acme.com/api/v1/p/files\n(((( ]] }}} ))\n" * 1 + "if then fi (\n" * 3, settings)
+    assert result.outcome.value == "failed"
+
+
+def test_a_statement_the_parser_ran_into_the_command_above_is_read_again(settings):
+    """tree-sitter-bash may read the next statement as more arguments of a pipeline's last command."""
+    import pathlib
+
+    program = pathlib.Path(__file__).parent / "programs" / "sh-sre" / "push-descriptors" / "push-descriptors.sh"
+    out = migrated(program.read_text(), settings)
+    assert "files_uri" in out and "$remote.current_project_files_uri" in out
+
+
+# ---------------------------------------------------------------- no silent misses (issue 11, item 7)
+
+
+def test_a_path_only_known_at_run_time_is_not_called_unmapped(settings):
+    result = check_noop('API=https://tdm.acme.com/api/v1/$P\ncurl -s -o "$out" "$API${path[$check]}"\n', settings)
+    message = next(f.message for f in result.findings if f.rule == "DM100")
+    assert "only known at run time" in message and "no v2 mapping" not in message
+
+
+def test_dm000_guesses_with_the_method(settings):
+    result = check_noop('curl -X POST -F "file=@a" "https://store.example.com/api/v1/$B/files"\n', settings)
+    assert "DM102 Create file" in result.findings[0].message

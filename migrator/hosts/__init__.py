@@ -118,8 +118,9 @@ def _outside_code(kind: str, body: bytes, regions: list, settings: Settings, fix
     from migrator.matching import names_datamimic
 
     base = settings.table.v1_base.encode()
-    if base not in body or b"datamimic" not in body.lower():
+    if base not in body:
         return []
+    named = b"datamimic" in body.lower()
     inside = set()
     for region in regions:
         inside.update(i for i in region.where if i >= 0)
@@ -133,6 +134,9 @@ def _outside_code(kind: str, body: bytes, regions: list, settings: Settings, fix
             before = body[line_start:start].decode("utf-8", "replace")
             own = before.replace("`", " ").replace("(", " ").split()[-1] if before.split() else ""
             datamimic = names_datamimic(own, settings.table.evidence)
+            if not datamimic and not named:
+                start = body.find(base, start + 1)
+                continue
             where = {"markdown": "in the text", "notebook": "in the notebook"}.get(kind, "in the file")
             found = frontend.unfollowed_finding(settings, (line, start - line_start + 1, line), datamimic, where)
             if found is not None:

@@ -1060,6 +1060,8 @@ class _Migration:
         position = (line, column, line)
         if self.script.error_at(offset, offset + 1) is not None:
             if not self._evidence_at(offset):
+                if b"datamimic" not in self.source.lower():
+                    return None
                 return frontend.unfollowed_finding(self.settings, position, False, "in code that does not parse")
             message = "a DATAMIMIC v1 URL in code tree-sitter-bash cannot read (zsh, or bash it does not know): migrate it by hand"
             return frontend.finding(self.settings, "DM003", Status.REVIEW, position, message)
@@ -1081,6 +1083,8 @@ class _Migration:
             message = f"the v1 base in {shown} stays: {why}; migrate it by hand when they are"
             return frontend.finding(self.settings, "DM003", Status.REVIEW, position, message)
         evidence = self._evidence_at(offset)
+        if not evidence and b"datamimic" not in self.source.lower():
+            return None  # a file that says nothing of DATAMIMIC: another service's URL
         return frontend.unfollowed_finding(self.settings, position, evidence, self._where(offset))
 
     def _uses_offset(self, inv: Invocation, offset: int) -> bool:
