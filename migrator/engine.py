@@ -101,9 +101,10 @@ def _parse_errors(kind: str) -> tuple[type[Exception], ...]:
     return (ParseError,)
 
 
-def migrate_source(path: str, data: bytes, kind: str, settings: Settings) -> FileResult:
-    """Migrate the bytes of one file of the given kind."""
-    if not is_candidate(data, settings):
+def migrate_source(path: str, data: bytes, kind: str, settings: Settings, related: tuple | None = None) -> FileResult:
+    """Migrate the bytes of one file of the given kind (``related``: the files of the run
+    read together with it, as ``(path, members)``; see ``shell/project.py``)."""
+    if related is None and not is_candidate(data, settings):
         return FileResult(path, Outcome.UNCHANGED)
     if kind != "python" and ignores_file(data):  # read for nothing: the file is not the migration's
         return FileResult(path, Outcome.UNCHANGED)
@@ -115,7 +116,11 @@ def migrate_source(path: str, data: bytes, kind: str, settings: Settings) -> Fil
         if kind in HOSTS:
             from migrator.hosts import migrate_host
 
-            fixes, findings = migrate_host(kind, body, settings, _front_end, _parse_errors)
+            fixes, findings = migrate_host(kind, body, settings, _front_end, _parse_errors, related)
+        elif kind == "shell" and related is not None:
+            from migrator.shell.unit import migrate_member
+
+            fixes, findings = migrate_member(related, body, settings)
         else:
             fixes, findings = _front_end(kind)(body, settings)
     except _parse_errors(kind) as exc:
@@ -256,6 +261,7 @@ class Candidate:
     kind: str
     data: bytes
     stamp: files.Stamp | None = None
+    related: tuple | None = None  # (path, members) when it is read with other files of the run
 
 
 # How an error opening a path reads, for the errors that say more than strerror.
@@ -340,11 +346,57 @@ def migrate_path(path: Path, settings: Settings, explicit: bool = False) -> File
 Task = Candidate | dict  # a file to migrate on its own, or the Python modules of one program (path -> bytes)
 
 
+def _linked(todo: list[tuple[Path, bool]], candidates: list[Candidate], settings: Settings) -> list[Candidate]:
+    """Shell files of the run that source one another (a script and its tdm.conf, a library
+    of wrappers and the scripts that use it, a CI file and the script its steps source) are
+    migrated together: each with the whole group (``shell/project.py``). A file of a group
+    that holds no candidate is read for it (and stamped then: it may change with the group)."""
+    from migrator.shell.project import groups
+
+    by_path = {c.path: c for c in candidates}
+    members: list[tuple[Path, str, bytes]] = [(Path(c.path), c.kind, c.data) for c in candidates if c.kind in ("shell", "ci", "markdown")]
+    for path, _ in todo:
+        if str(path) in by_path or (path.suffix and path.suffix not in files.SHELL_SUFFIXES):
+            continue
+        try:
+            with open(path, "rb") as stream:
+                head = stream.read(256)
+                if files.kind_of(path, head) != "shell":
+                    continue
+                data = head + stream.read(max(0, settings.max_file_size - len(head)))
+        except OSError:
+            continue
+        if not files.is_binary(data):
+            members.append((path, "shell", data))
+
+    def read_file(path: Path) -> bytes | None:
+        try:
+            data = path.read_bytes()[: settings.max_file_size]
+        except OSError:
+            return None
+        return None if files.is_binary(data) else data
+
+    linked: dict[str, Candidate] = {}
+    for group in groups(members, [path for path, _ in todo], read_file):
+        if not any(is_candidate(m.data, settings) for m in group):
+            continue
+        members_tuple = tuple(group)
+        for member in group:
+            kind = member.kind if member.kind in HOSTS else "shell"
+            known = by_path.get(member.path)
+            stamp = known.stamp if known is not None else files.stamp_now(Path(member.path))
+            linked[member.path] = Candidate(member.path, kind, member.data, stamp, (member.path, members_tuple))
+    if not linked:
+        return candidates
+    kept = [linked.pop(c.path, c) for c in candidates]
+    return kept + list(linked.values())
+
+
 def _migrate_many(batch: list[Task], settings: Settings) -> list[FileResult]:
     out: list[FileResult] = []
     for task in batch:
         if isinstance(task, Candidate):
-            out.append(replace(migrate_source(task.path, task.data, task.kind, settings), stamp=task.stamp))
+            out.append(replace(migrate_source(task.path, task.data, task.kind, settings, task.related), stamp=task.stamp))
         else:
             out.extend(migrate_python(task, settings).values())
     return out
@@ -402,6 +454,8 @@ def run(
             results.append(found)
         if progress:
             progress(1)
+    candidate_paths = {c.path for c in candidates}
+    candidates = _linked(todo, candidates, settings)  # a file read for a group was counted when read
     tasks = _tasks(candidates, todo, settings)
     # What each file was when read, for the write: the modules a program read besides the
     # candidates are stamped now, right after they were read.
@@ -409,10 +463,9 @@ def run(
     for task in tasks:
         if isinstance(task, dict):
             stamps.update({path: files.stamp_now(Path(path)) for path in task if path not in stamps})
-    candidate_paths = {c.path for c in candidates}
 
     def count(task: Task) -> int:
-        return 1 if isinstance(task, Candidate) else sum(path in candidate_paths for path in task)
+        return int(task.path in candidate_paths) if isinstance(task, Candidate) else sum(path in candidate_paths for path in task)
 
     done: list[FileResult] = []
     jobs = min(jobs or cores(), cores())

@@ -51,8 +51,9 @@ GENERIC_HOST = frozenset("www com net org io example dev prod stage staging qa t
 
 
 def words(text: str) -> list[str]:
-    """The words of a name or host, lowercased: ``TDMClient`` -> tdm, client; ``api_root`` -> api, root."""
-    return [w.lower() for w in re.findall(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+", text)]
+    """The words of a name or host, lowercased: ``TDMClient`` -> tdm, client; ``api_root`` -> api,
+    root; ``K8S_API`` -> k8s, api (digits belong to their word; numbers alone are no words)."""
+    return [w.lower() for w in re.findall(r"[A-Z0-9]+(?![a-z])|[A-Z]?[a-z0-9]+", text) if not w.isdigit()]
 
 
 def names_datamimic(text: str, evidence: Sequence[str]) -> bool:

@@ -194,8 +194,9 @@ def _docker_instruction(text: str) -> str:
     keyword, _, rest = text.strip().partition(" ")
     keyword = keyword.upper()
     if keyword == "ARG":
+        # Docker gives a build argument to the RUN commands after it as an environment variable.
         name, _, default = rest.strip().partition("=")
-        return f'{name}="${{{name}:-{default.strip(chr(34))}}}"\n'
+        return f'export {name}="${{{name}:-{default.strip(chr(34))}}}"\n'
     if keyword == "ENV":
         rest = rest.replace("\\\n", " ")
         pairs = shlex.split(rest) if "=" in rest else [rest.split(None, 1)[0] + "=" + rest.split(None, 1)[1]]

@@ -36,6 +36,12 @@ H = "https://acme.datamimic.io"
         ),
         pytest.param(
             "markdown",
+            f"```sh\nAPI={H}/api/v1/p\n```\n\n1. Compare with (`curl -s \"$API/files\" | jq -r '.files | length'`).\n",
+            f"```sh\nAPI={H}/api/v2/projects/p\n```\n\n1. Compare with (`curl -s \"$API/files_uri\" | jq -r '.current_project_files_uri | length'`).\n",
+            id="markdown-inline-command-with-a-block-base",
+        ),
+        pytest.param(
+            "markdown",
             f"~~~python\nrequests.get(\"{H}/api/v1/p/info\")\n",
             f"~~~python\nrequests.get(\"{H}/api/v2/projects/p\")\n",
             id="unclosed-python-fence",
@@ -99,7 +105,6 @@ def test_left_alone(kind, source, settings):
     [
         pytest.param("dockerfile", f'FROM x\nRUN ["curl", "{H}/api/v1/p/info"]\n', 2, id="exec-form"),
         pytest.param("dockerfile", f"RUN <<EOF\ncurl {H}/api/v1/p/info\nEOF\n", 1, id="heredoc"),
-        pytest.param("ci", f"job:\n  script:\n    - >\n      curl {H}/api/v1/p/info\n", 3, id="folded-scalar"),
         pytest.param("ci", f"job:\n  script:\n    - 'curl {H}/api/v1/p/info'\n", 3, id="quoted-scalar"),
     ],
 )
@@ -199,18 +204,23 @@ jobs:
 """
 
 
-def test_a_base_in_ci_env_is_seen_and_stripped_in_the_steps(settings):
+CI_WITH_AN_ACTION = CI_WITH_ENV.replace("    steps:\n", "    steps:\n      - uses: acme/deploy@v1\n")
+
+
+def test_a_base_in_ci_env_that_an_action_may_read_is_stripped_in_the_steps(settings):
+    """An action a step uses gets the job's environment: the variable may be read there."""
     check_transformed(
-        CI_WITH_ENV,
-        CI_WITH_ENV.replace('"$DATAMIMIC_URL/$P/info"', '"${DATAMIMIC_URL%/api/v1}/api/v2/projects/$P"').replace(
-            '"$DATAMIMIC_URL/$P/task/$T/log"', '"${DATAMIMIC_URL%/api/v1}/api/v2/projects/$P/tasks/$T/logs?encode=false"'
+        CI_WITH_AN_ACTION,
+        CI_WITH_AN_ACTION.replace('"$DATAMIMIC_URL/$P/info"', '"${DATAMIMIC_URL%/api/v*}/api/v2/projects/$P"').replace(
+            '"$DATAMIMIC_URL/$P/task/$T/log"', '"${DATAMIMIC_URL%/api/v*}/api/v2/projects/$P/tasks/$T/logs?encode=false"'
         ),
         settings,
         "ci",
     )
 
 
-def test_a_base_in_ci_env_changes_with_unsafe_fixes(settings):
+def test_a_base_in_ci_env_changes_when_only_the_steps_read_it(settings):
+    """Steps that run only curl and such tools: nothing else reads the variable, it moves."""
     check_transformed(
         CI_WITH_ENV,
         CI_WITH_ENV.replace("/api/v1", "/api/v2")
@@ -218,5 +228,120 @@ def test_a_base_in_ci_env_changes_with_unsafe_fixes(settings):
         .replace('"$DATAMIMIC_URL/$P/task/$T/log"', '"$DATAMIMIC_URL/projects/$P/tasks/$T/logs?encode=false"'),
         settings,
         "ci",
-        unsafe_fixes=True,
     )
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        pytest.param(
+            f"job:\n  script:\n    - >\n      curl -s\n      {H}/api/v1/p/info\n",
+            f"job:\n  script:\n    - >\n      curl -s\n      {H}/api/v2/projects/p\n",
+            id="folded-lines",
+        ),
+        pytest.param(
+            f"job:\n  script:\n    - >\n      curl -X POST\n      -F file=@a.csv\n      {H}/api/v1/p/files\n",
+            f"job:\n  script:\n    - >\n      curl -X POST\n      -F file=@a.csv -F 'file_type=create' -F 'custom_fields={{}}'\n"
+            f"      {H}/api/v2/projects/p/files/create-from-upload\n",
+            id="folded-new-fields-stay-on-the-line",
+        ),
+    ],
+)
+def test_folded_ci_steps_are_one_shell_line(before, after, settings):
+    check_transformed(before, after, settings, "ci")
+
+
+# ---------------------------------------------------------------- variables of build files (issue 11, item 6)
+
+MAKEFILE = """API := $(DATAMIMIC_URL)/api/v1/$(PROJECT)
+CURL := curl -sS --fail -H "Authorization: Bearer $(TOKEN)"
+
+info:
+\t@$(CURL) $(API)/info | jq -r .name
+logs:
+\t@$(CURL) "$(API)/task/$$(cat build/task_id)/log?encode=false"
+"""
+
+
+def test_a_makefile_variable_moves_with_the_recipes_that_use_it(settings):
+    check_transformed(
+        MAKEFILE,
+        MAKEFILE.replace("/api/v1/$(PROJECT)", "/api/v2/projects/$(PROJECT)")
+        .replace("$(API)/info", "$(API)")
+        .replace("$(API)/task/$$(cat build/task_id)/log", "$(API)/tasks/$$(cat build/task_id)/logs"),
+        settings,
+        "makefile",
+    )
+
+
+def test_a_makefile_variable_a_held_recipe_uses_is_reported_not_stripped(settings):
+    source = MAKEFILE + "gen:\n\t@$(CURL) -X POST -d '{}' $(API)/generate | jq -r .task_id\n"
+    result = check_noop(source, settings, "makefile")
+    assert any("make variable API" in f.message for f in result.findings if f.rule == "DM112")
+
+
+def test_makefile_macros_are_expanded_at_each_call(settings):
+    source = (
+        'BASE = https://tdm.acme.com/api/v1/$(P)\n'
+        "define dm\ncurl -fsS $(2) \"$(BASE)/$(1)\"\nendef\n\n"
+        "logs:\n\t@$(call dm,task/$(T)/log?encode=false)\n"
+        "art:\n\t@$(call dm,task/$(T)/artifacts/download,-o a.zip)\n"
+    )
+    check_transformed(
+        source,
+        source.replace("/api/v1/$(P)", "/api/v2/projects/$(P)")
+        .replace("dm,task/$(T)/log?", "dm,tasks/$(T)/logs?")
+        .replace("dm,task/$(T)/artifacts/download", "dm,tasks/$(T)/artifacts/download"),
+        settings,
+        "makefile",
+    )
+
+
+def test_a_dockerfile_env_base_is_stripped_in_each_run(settings):
+    source = (
+        "FROM alpine\nARG DATAMIMIC_URL=https://tdm.acme.com\nARG P=crm\n"
+        "ENV TDM_API=${DATAMIMIC_URL}/api/v1/${P}\n"
+        'RUN curl -fsS "${TDM_API}/info" | jq -r .name\n'
+    )
+    check_transformed(source, source.replace('"${TDM_API}/info"', '"${TDM_API%/api/v*}/api/v2/projects/${P}"'), settings, "dockerfile")
+
+
+GITLAB = """variables:
+  API_V1: "$DATAMIMIC_URL/api/v1"
+.auth: &auth
+  - export TASK_URL="${API_V1}/${PROJECT_ID}/task/${TASK_ID}"
+a:
+  before_script: *auth
+  script:
+    - curl -sSf "$TASK_URL/log?encode=true" | base64 -d
+b:
+  before_script: *auth
+  script:
+    - curl -sSf "$TASK_URL/artifacts" | jq length
+"""
+
+
+def test_gitlab_quoted_variables_and_anchors(settings):
+    check_transformed(
+        GITLAB,
+        GITLAB.replace('"$DATAMIMIC_URL/api/v1"', '"$DATAMIMIC_URL/api/v2"')
+        .replace("${API_V1}/${PROJECT_ID}/task/${TASK_ID}", "${API_V1}/projects/${PROJECT_ID}/tasks/${TASK_ID}")
+        .replace('"$TASK_URL/log?encode=true"', '"$TASK_URL/logs?encode=true"')
+        .replace('"$TASK_URL/artifacts" | jq length', "\"$TASK_URL/artifacts/metadata\" | jq '.artifacts | length'"),
+        settings,
+        "ci",
+    )
+
+
+def test_findings_in_yaml_carry_the_document_lines(settings):
+    source = "a:\n  script:\n    - |\n      echo start\n      curl -s https://tdm.acme.com/api/v1/p/task/t | jq .task_count\n"
+    result = check_noop(source, settings, "ci")
+    assert {f.line for f in result.findings} == {5}
+
+
+def test_prose_and_comments_with_a_v1_url_are_reported(settings):
+    markdown = "# Runbook\n\nThe old API lives at https://tdm.acme.com/api/v1/ until June.\n\n```sh\necho hi\n```\n"
+    result = check_noop(markdown, settings, "markdown")
+    assert [(f.rule, f.line) for f in result.findings] == [("DM003", 3)]
+    ci = "# calls https://objects.example.com/api/v1/b/files too\njob:\n  script:\n    - echo datamimic\n"
+    assert [(f.rule, f.line) for f in check_noop(ci, settings, "ci").findings] == [("DM000", 1)]

@@ -38,6 +38,30 @@ FILTERS = [
     ("DM109", ".[] | .name"),
     ("DM109", "length"),
     ("DM109", ". | length"),
+    # jq as a language: the paths are rewritten wherever they sit
+    ("DM101", "[.files[].name]"),
+    ("DM101", "{n: (.files | length)}"),
+    ("DM101", ".files | map(.name)"),
+    ("DM101", ".files[] | select(.name | endswith(\".xml\")) | .name"),
+    ("DM101", "any(.files[].name; . == \"file2.xml\")"),
+    ("DM101", "any(.files[]; .name == \"file2.xml\")"),
+    ("DM101", "[.files[].name] | index(\"file2.xml\") != null"),
+    ("DM101", ".files | sort_by(.name) | .[] | .name"),
+    ("DM101", ".files[] | {name}"),
+    ("DM101", ".files | .[0] | .name"),
+    ("DM101", ".files | first | .name"),
+    ("DM107", ".result[0] | {status, date_done}"),
+    ("DM107", ".result[0] | \"\\(.name) \\(.status)\""),
+    ("DM107", ".result[0].status // \"UNKNOWN\""),
+    ("DM107", ".result[0] as $t | $t.status"),
+    ("DM107", ".result[] | .status"),
+    ("DM109", "[.[].size] | add"),
+    ("DM109", ".[] | select(.size > 0) | [.name, .size] | @tsv"),
+    ("DM109", "map(.name) | join(\",\")"),
+    ("DM109", "\"\\(length) files, \\([.[].size] | add) bytes\""),
+    ("DM109", "[.[] | {name, size}] | length"),
+    ("DM109", "map({name, size}) | length"),
+    ("DM109", "map(.size) | add"),
 ]
 
 
@@ -83,13 +107,17 @@ def test_operand_path_with_transform_gets_parentheses(settings):
 
 
 @pytest.mark.parametrize(
-    "old",
+    ("old", "part"),
     [
-        pytest.param("[.files[].name]", id="inside-brackets"),
-        pytest.param("{n: (.files | length)}", id="inside-object"),
-        pytest.param('.files[0].name as $n | .["files"]', id="read-again-later"),
+        pytest.param('.files[0].name as $n | .["files"]', '.["files"]', id="read-again-later"),
+        pytest.param(".files[] | [.name, .extension] | @tsv", ".files[] | .extension", id="a-field-v2-does-not-have"),
+        pytest.param(".result | .[0] | .status", ".result | .[0]", id="an-envelope-taken-apart"),
+        pytest.param("[.files[] | select(.name != \"\")] | length", ".files[]", id="elements-collected"),
     ],
 )
-def test_changed_field_read_inside_an_expression_is_reported(old, settings):
-    result = check_noop(f"{CALLS['DM101']} | jq -r '{old}'\n", settings)
-    assert ("DM101", "review") in [(f.rule, f.status.value) for f in result.findings]
+def test_changed_field_read_inside_an_expression_is_reported(old, part, settings):
+    """A read whose meaning cannot be kept is reported with the exact sub-expression."""
+    rule = "DM107" if "result" in old else "DM101"
+    result = check_noop(f"{CALLS[rule]} | jq -r '{old}'\n", settings)
+    messages = [f.message for f in result.findings if (f.rule, f.status.value) == (rule, "review")]
+    assert any(repr(part) in message for message in messages), messages

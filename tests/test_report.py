@@ -83,8 +83,8 @@ def test_github_annotations(tmp_path):
     assert result.stdout.splitlines() == [
         "::warning file=a.sh,line=1,col=1,title=DM107 review::Task metadata: cannot rewrite safely: its response"
         " is read on line 1 in a way that cannot be migrated, so it stays on v1",
-        "::warning file=a.sh,line=1,col=53,title=DM107 review::Task metadata response: v2 has no task_count: the"
-        " metadata endpoint answers the one task asked for",
+        "::warning file=a.sh,line=1,col=53,title=DM107 review::Task metadata response: '.task_count': v2 has no"
+        " task_count: the metadata endpoint answers the one task asked for",
     ]
 
 

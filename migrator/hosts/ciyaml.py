@@ -45,8 +45,31 @@ def regions(source: bytes) -> list[Region]:
     if not shell:
         return others
     joined = join(variables + shell, "shell")
+    if _runs_actions(documents, yaml):
+        # An action a step uses gets the same environment: it may read any of these variables.
+        names = re.findall(rb"export ([A-Za-z_][A-Za-z0-9_]*)=", b"".join(bytes(v.text) for v in variables))
+        joined.read_elsewhere = frozenset(name.decode() for name in names)
     _hide_expressions(joined)
     return [joined, *others]
+
+
+HARMLESS_ACTIONS = ("actions/checkout", "actions/upload-artifact", "actions/download-artifact", "actions/cache", "actions/setup-")
+
+
+def _runs_actions(documents, yaml) -> bool:
+    """Whether a GitHub step uses an action that is not known to ignore the environment."""
+    stack = list(documents)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                if getattr(key, "value", None) == "uses" and isinstance(value, yaml.ScalarNode):
+                    if not str(value.value).startswith(HARMLESS_ACTIONS):
+                        return True
+                stack.append(value)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+    return False
 
 
 def _byte_offsets(text: str) -> list[int] | None:
@@ -76,7 +99,9 @@ def _walk(node, source: bytes, byte_of, found: list[Region], variables: list[Reg
                     if region is not None:
                         found.append(region)
             elif name in VARIABLE_KEYS and isinstance(value, yaml.MappingNode):
-                variables.extend(_assignments(value, source, byte_of, yaml))
+                if -id(value) not in taken:  # an anchored variables: block is read once
+                    taken.add(-id(value))
+                    variables.extend(_assignments(value, source, byte_of, yaml))
             else:
                 _walk(value, source, byte_of, found, variables, yaml, seen)
     elif isinstance(node, yaml.SequenceNode):
@@ -85,18 +110,26 @@ def _walk(node, source: bytes, byte_of, found: list[Region], variables: list[Reg
 
 
 def _assignments(mapping, source: bytes, byte_of, yaml) -> list[Region]:
-    """``NAME: value`` of env/variables as shell assignments whose value is the YAML scalar."""
+    """``NAME: value`` of env/variables as shell assignments whose value is the YAML scalar:
+    plain, or quoted without escapes, on one line. CI runners expand ``$VAR`` in them, as
+    the shell does in double quotes."""
     out = []
     for key, value in mapping.value:
         name = str(getattr(key, "value", ""))
-        plain = isinstance(value, yaml.ScalarNode) and value.style is None
-        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name) or not plain or value.start_mark.line != value.end_mark.line:
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name) or not isinstance(value, yaml.ScalarNode):
+            continue
+        if value.start_mark.line != value.end_mark.line or value.style not in (None, '"', "'"):
             continue
         start, end = (byte_of[m.index] if byte_of else m.index for m in (value.start_mark, value.end_mark))
+        if value.style is not None:
+            start, end = start + 1, end - 1
+        inner = source[start:end]
+        if b'"' in inner or b"\\" in inner or b"`" in inner or (value.style == "'" and b"'" in inner):
+            continue
         region = Region("shell", first_line=value.start_mark.line + 1)
-        region.add(b"export " + name.encode() + b"=")  # programs the steps start see it too
+        region.add(b"export " + name.encode() + b'="')  # programs the steps start see it too
         region.take(source, start, end)
-        region.add(b"\n")
+        region.add(b'"\n')
         out.append(region)
     return out
 
@@ -135,9 +168,37 @@ def _region(scalar, source: bytes, byte_of, kind: str) -> Region | None:
                 region.take(source, line_start + indent, line_end)
             else:
                 region.add(b"\n")
+    elif scalar.style == ">" and (folded := _folded(scalar, source, start, end, kind)) is not None:
+        return folded
     else:
         style = {">": "a folded (>) scalar", "'": "a quoted scalar", '"': "a quoted scalar"}.get(scalar.style, "a multi-line plain scalar")
         return skipped(kind, scalar.start_mark.line + 1, source, start, end, f"a step in {style} is not rewritten: use a literal block (|) or migrate it by hand")
+    return region
+
+
+def _folded(scalar, source: bytes, start: int, end: int, kind: str) -> Region | None:
+    """A folded block (``- >``) whose lines YAML joins with spaces: one shell line, each line
+    break standing for the space it becomes. Blocks with more-indented or blank lines
+    inside (where YAML keeps the line break) are not read."""
+    spans = [s for s in lines(source) if start < s[0] < end]
+    body = [s for s in spans if source[s[0] : s[1]].strip()]
+    if not body:
+        return None
+    while spans and not source[spans[-1][0] : spans[-1][1]].strip():
+        spans.pop()
+    first = source[body[0][0] : body[0][1]]
+    indent = len(first) - len(first.lstrip(b" "))
+    if any(not source[a:b].strip() or len(source[a:b]) - len(source[a:b].lstrip(b" ")) != indent for a, b in spans):
+        return None
+    region = Region(kind, first_line=scalar.start_mark.line + 2, indent=b" " * indent)
+    for number, (line_start, line_end) in enumerate(spans):
+        content_end = line_end - (1 if source[line_end - 1 : line_end] == b"\n" else 0)
+        region.take(source, line_start + indent, content_end)
+        if number + 1 < len(spans):
+            region.add(b" ", content_end, spans[number + 1][0] + indent)  # the line break YAML folds
+    region.add(b"\n")
+    # Text inserted here must not break a line: it would be folded again.
+    region.escape = lambda text: text.replace(b"\n" + b" " * 0, b" ")
     return region
 
 

@@ -8,6 +8,8 @@ prompt stays where it is.
 
 from __future__ import annotations
 
+import re
+
 from migrator.hosts.regions import Region, lines
 
 SHELL = {"bash", "sh", "shell", "zsh", "console", "shell-session", "shellsession", "terminal"}
@@ -56,7 +58,32 @@ def regions(source: bytes) -> list[Region]:
                 region.take(source, start, end)
         if region.text:
             found.append(region)
+    found.extend(_inline_commands(source, text, spans))
     return found
+
+
+_INLINE = re.compile(rb"(?<!`)`(?:\$ )?(curl [^`\n]+)`(?!`)")
+
+
+def _inline_commands(source: bytes, text: str, spans: list[tuple[int, int]]) -> list[Region]:
+    """``curl ...`` written as inline code in the prose (a list item's "compare with
+    `curl -s "$API/files" | jq ...`"): one line of shell each, read with the blocks."""
+    from markdown_it import MarkdownIt
+
+    out = []
+    for token in MarkdownIt("commonmark").parse(text):
+        if token.type != "inline" or token.map is None or "`" not in token.content:
+            continue
+        first, last = token.map
+        start, end = spans[first][0], spans[min(last, len(spans)) - 1][1]
+        for match in _INLINE.finditer(source, start, end):
+            line = source.count(b"\n", 0, match.start()) + 1
+            region = Region("shell", first_line=line)
+            region.add(b" " * (match.start(1) - source.rfind(b"\n", 0, match.start(1)) - 1))
+            region.take(source, match.start(1), match.end(1))
+            region.add(b"\n")
+            out.append(region)
+    return out
 
 
 def _common_prefix(line: bytes, prefix: bytes) -> int:

@@ -28,6 +28,7 @@ class Region:
     escape: Callable[[bytes], bytes] | None = None
     skipped: str = ""  # why code found here is not migrated (reported when it holds a candidate)
     indents: list[bytes] | None = None  # per line, when the region joins code indented differently
+    read_elsewhere: frozenset[str] = frozenset()  # variables code outside the regions may read (a CI action)
 
     def indent_at(self, offset: int) -> bytes:
         if self.indents is None:
@@ -76,6 +77,9 @@ class HostError(Exception):
 def join(parts: list[Region], kind: str) -> Region:
     """One region of several, read together (CI steps that share variables)."""
     joined = Region(kind, first_line=parts[0].first_line if parts else 1, indents=[])
+    joined.read_elsewhere = frozenset().union(*(part.read_elsewhere for part in parts))
+    # Text written back is escaped as the host needs it (a Makefile's "$$"): the parts share that.
+    joined.escape = next((part.escape for part in parts if part.escape is not None), None)
     for part in parts:
         lines_in_part = bytes(part.text).count(b"\n") + (0 if part.text.endswith(b"\n") else 1)
         joined.text += part.text
@@ -83,7 +87,10 @@ def join(parts: list[Region], kind: str) -> Region:
         joined.ends.extend(part.ends)
         if not part.text.endswith(b"\n"):
             joined.add(b"\n")
-        joined.indents.extend([part.indent] * lines_in_part)  # type: ignore[union-attr]
+        if part.indents is not None:
+            joined.indents.extend((part.indents + [part.indent] * lines_in_part)[:lines_in_part])  # type: ignore[union-attr]
+        else:
+            joined.indents.extend([part.indent] * lines_in_part)  # type: ignore[union-attr]
     return joined
 
 
@@ -118,11 +125,26 @@ def _finding(region: Region, host: bytes, finding: Finding) -> Finding:
     starts = [0] + [i + 1 for i, byte in enumerate(text) if byte == 10]
 
     def where(line: int, column: int) -> tuple[int, int]:
-        offset = region.point(min(starts[min(line, len(starts)) - 1] + column - 1, len(text)))
+        at = min(starts[min(line, len(starts)) - 1] + column - 1, len(text))
+        offset = region.point(at)
+        if offset < 0:
+            # Text with no place in the host (a Makefile macro's body shown at a call): the
+            # nearest byte of the same line that has one.
+            line_start = starts[min(line, len(starts)) - 1]
+            line_end = text.find(b"\n", line_start)
+            line_end = len(text) if line_end < 0 else line_end
+            nearby = [k for k in [*range(at, line_end), *range(at - 1, line_start - 1, -1)] if k < len(region.where) and region.where[k] >= 0]
+            if nearby:
+                return _line(host, region.where[nearby[0]])
         return _line(host, offset) if offset >= 0 else (region.first_line + line - 1, 1)
 
     line, column = where(finding.line, finding.column)
-    end_line = where(max(finding.line, finding.end_line), 1)[0]
+    # The last line: where the last byte of the finding's last line comes from (a folded
+    # CI step is one line of the region and several of the host).
+    last = min(max(finding.line, finding.end_line), len(starts))
+    last_end = (starts[last] - 1) if last < len(starts) else len(text)
+    ends = [region.ends[k] for k in range(starts[last - 1], last_end) if k < len(region.ends) and region.ends[k] >= 0]
+    end_line = _line(host, ends[-1] - 1)[0] if ends else where(max(finding.line, finding.end_line), 1)[0]
     return replace(finding, line=line, column=column, end_line=max(line, end_line))
 
 

@@ -38,7 +38,8 @@ LONG_WITH_VALUE = {
     "trace-ascii", "trace-config", "unix-socket", "upload-file", "url", "url-query", "user", "user-agent",
     "variable", "write-out",
 }  # fmt: skip
-SHORT_NAMES = {"X": "request", "d": "data", "F": "form", "T": "upload-file", "H": "header", "o": "output", "u": "user"}
+SHORT_NAMES = {"X": "request", "d": "data", "F": "form", "T": "upload-file", "H": "header", "o": "output", "u": "user", "w": "write-out"}
+SHORT_FLAGS = {"G": "get", "I": "head", "O": "remote-name", "J": "remote-header-name", "f": "fail", "s": "silent", "S": "show-error", "L": "location", "i": "include"}
 DATA = {"data", "data-ascii", "data-binary", "data-raw", "data-urlencode", "json"}
 FORM = {"form", "form-string"}
 
@@ -64,15 +65,20 @@ class CurlCall:
     data: list[tuple[str, Arg]] = field(default_factory=list)
     forms: list[tuple[str, Arg]] = field(default_factory=list)
     flags: set[str] = field(default_factory=set)
+    outputs: list[Arg] = field(default_factory=list)  # -o/--output: where the body goes instead of stdout
+    write_out: Arg | None = None  # -w: what curl prints on stdout after the transfer
+    args: list = field(default_factory=list)  # every argument, as (node, end, pieces)
 
 
-def arguments(words: Words, command: Node) -> list[tuple[Node, int, list[Piece]]]:
+def arguments(words: Words, command: Node, skip: int = 0) -> list[tuple[Node, int, list[Piece]]]:
     """The arguments of a command: (first node, end byte, pieces).
 
     Nodes written without space between them are one argument; an array spliced
-    in with "${opts[@]}" stands for each of its elements.
+    in with "${opts[@]}" stands for each of its elements, and "$@" in a function
+    for each argument of the call being followed (``words.frame``). ``skip``
+    drops that many leading words (the name is never included).
     """
-    nodes = [c for c in command.children if c.type not in ("command_name", "comment") and not c.type.endswith("redirect")]
+    nodes = [c for c in command.children if c.type not in ("command_name", "comment", "variable_assignment") and not c.type.endswith("redirect")]
     groups: list[list[Node]] = []
     for node in nodes:
         if groups and groups[-1][-1].end_byte == node.start_byte:
@@ -80,8 +86,8 @@ def arguments(words: Words, command: Node) -> list[tuple[Node, int, list[Piece]]
         else:
             groups.append([node])
     out: list[tuple[Node, int, list[Piece]]] = []
-    for group in groups:
-        spliced = _array_elements(words, group[0]) if len(group) == 1 else None
+    for group in groups[skip:]:
+        spliced = _spliced(words, group[0]) if len(group) == 1 else None
         if spliced is not None:
             out.extend(spliced)
         else:
@@ -89,19 +95,76 @@ def arguments(words: Words, command: Node) -> list[tuple[Node, int, list[Piece]]
     return out
 
 
-def _array_elements(words: Words, node: Node) -> list[tuple[Node, int, list[Piece]]] | None:
-    inner = [c for c in node.children if c.type != '"'] if node.type == "string" else [node]
-    if len(inner) != 1 or inner[0].type != "expansion":
+def _spliced(words: Words, node: Node) -> list[tuple[Node, int, list[Piece]]] | None:
+    """The arguments one word stands for: "${opts[@]}" (an array assigned once) or "$@"
+    (and in zsh an unquoted ``$opts``)."""
+    if node.type == "simple_expansion" and words.script.zsh:
+        name = text(words.source, node)[1:]
+        elements = words.array(name, node.start_byte)
+        if elements is not None:
+            via = (Via(name, text(words.source, node), (node.start_byte, node.end_byte), "bare"),)
+            return [(e, e.end_byte, words.pieces(e, via=via)) for e in elements]
+    inner = [c for c in node.children if c.type not in ('"', "string_content")] if node.type == "string" else [node]
+    if len(inner) != 1 or (node.type == "string" and text(words.source, node)[1:-1] != text(words.source, inner[0])):
         return None
     raw = text(words.source, inner[0])
-    if not (raw.startswith("${") and raw.endswith("[@]}")) or raw.startswith("${#"):
+    if raw in ("$@", "${@}") and node.type == "string" and words.frame is not None:
+        shift = words.script.shifts_before(words.frame.function, node.start_byte)
+        return list(words.frame.args[shift:])
+    if inner[0].type != "expansion" or not (raw.startswith("${") and raw.endswith("[@]}")) or raw.startswith("${#"):
         return None
     name = raw[2:-4]
-    elements = words.array(name)
+    elements = words.array(name, node.start_byte)
     if elements is None:
         return None
     via = (Via(name, raw, (inner[0].start_byte, inner[0].end_byte), "double"),)
     return [(e, e.end_byte, words.pieces(e, via=via)) for e in elements]
+
+
+def command_words(words: Words, command: Node) -> tuple[str | None, list[tuple[Node, int, list[Piece]]]]:
+    """The command a command node runs and its arguments, also when its name comes from an
+    array (``"${CURL[@]}" -o f URL``) or a variable holding a command line (``$KCURL -X PUT``)."""
+    name = command.child_by_field_name("name")
+    if name is None:
+        return None, []
+    static_name = words.script.command_name(command)
+    if static_name is not None:
+        return static_name, arguments(words, command)
+    head = name.children[0] if name.children else name
+    spliced = _spliced(words, head)
+    if spliced:
+        first = static(spliced[0][2])
+        return first, spliced[1:] + arguments(words, command)
+    if head.type in ("simple_expansion", "expansion"):
+        variable = text(words.source, head).strip("${}")
+        assignment = words.constant(variable, head.start_byte)
+        if assignment is not None and assignment.kind == "set" and len(assignment.value) == 1:
+            line = _command_line(words, assignment.value[0])
+            if line is not None:
+                return line[0], line[1] + arguments(words, command)
+    return None, []
+
+
+def _command_line(words: Words, value: Node) -> tuple[str, list[tuple[Node, int, list[Piece]]]] | None:
+    """The words of a command line kept in a variable (``KCURL="curl -sS --fail"``): the
+    value's text parsed as a command, its pieces pointing back at the value."""
+    from migrator.shell.words import parse
+
+    if value.type not in ("string", "raw_string", "word", "concatenation"):
+        return None
+    start = value.start_byte + (1 if value.type in ("string", "raw_string") else 0)
+    end = value.end_byte - (1 if value.type in ("string", "raw_string") else 0)
+    content = words.source[start:end]
+    if not content.lstrip().startswith(b"curl ") or b"$(" in content or b"`" in content:
+        return None
+    # The value parsed on its own, with offsets of the whole text, so pieces point into the value.
+    padded = b" " * start + content + b"\n"
+    root = parse(padded)
+    command = next((n for n in root.children if n.type == "command"), None)
+    if command is None or root.has_error:
+        return None
+    inner = Words(padded, words.script, None)
+    return text(padded, command.child_by_field_name("name")), arguments(inner, command)
 
 
 def parse_curl(words: Words, command: Node) -> CurlCall:
@@ -111,6 +174,7 @@ def parse_curl(words: Words, command: Node) -> CurlCall:
 def curl_call(command: object, args: list[tuple[object, int, list[Piece]]]) -> CurlCall:
     """The call curl makes for these arguments (each: where it is, where it ends, its pieces)."""
     call = CurlCall(command)  # type: ignore[arg-type]
+    call.args = list(args)
     explicit: str | None = ""
     i = 0
     only_urls = False
@@ -140,7 +204,7 @@ def curl_call(command: object, args: list[tuple[object, int, list[Piece]]]) -> C
         for k, letter in enumerate(cluster):
             name = SHORT_NAMES.get(letter, letter)
             if letter not in SHORT_WITH_VALUE:
-                call.flags.add({"G": "get", "I": "head"}.get(letter, letter))
+                call.flags.add(SHORT_FLAGS.get(letter, letter))
                 continue
             if k + 1 < len(cluster) or len(pieces) > 1:
                 value = Arg(node, end, _drop_chars(pieces, k + 2), None)
@@ -177,6 +241,12 @@ def _take(call: CurlCall, name: str, value: Arg | None, explicit: str | None) ->
         call.forms.append((name, value))
     elif name == "upload-file":
         call.flags.add("upload")
+    elif name == "output" and value is not None:
+        call.outputs.append(value)
+    elif name == "write-out" and value is not None:
+        call.write_out = value
+    elif value is None:
+        call.flags.add(name)
     return explicit
 
 

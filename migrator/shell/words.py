@@ -10,9 +10,8 @@ variable's name (``via``) for the DATAMIMIC evidence and for shared edits.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import tree_sitter_bash
 from tree_sitter import Language, Node, Parser
@@ -73,40 +72,6 @@ def _unescape(raw: bytes, start: int, escapable: str | None) -> tuple[str, list[
     return "".join(out), out_offsets
 
 
-@dataclass
-class Variables:
-    """Every assignment and every use of each variable in one file."""
-
-    source: bytes
-    assignments: dict[str, list[Node]] = field(default_factory=lambda: defaultdict(list))
-    uses: dict[str, list[Node]] = field(default_factory=lambda: defaultdict(list))
-
-    @classmethod
-    def of(cls, source: bytes, root: Node) -> Variables:
-        found = cls(source)
-        for node in walk(root):
-            if node.type in ("variable_assignment", "for_statement"):
-                # A loop variable counts as assigned, so it is never taken for a constant.
-                name = node.child_by_field_name("name" if node.type == "variable_assignment" else "variable")
-                if name is not None and name.type == "variable_name":
-                    found.assignments[text(source, name)].append(node)
-            elif node.type in ("simple_expansion", "expansion"):
-                name = _expansion_name(source, node)
-                if name:
-                    found.uses[name].append(node)
-        return found
-
-    def value(self, name: str) -> Node | None:
-        """The value node of a variable assigned once (None if never, or more than once)."""
-        nodes = self.assignments.get(name, [])
-        if len(nodes) != 1 or nodes[0].type != "variable_assignment":
-            return None
-        value = nodes[0].child_by_field_name("value")
-        if value is None or text(self.source, nodes[0]).startswith(f"{name}+="):
-            return None
-        return value
-
-
 def _expansion_name(source: bytes, node: Node) -> str | None:
     names = [c for c in node.children if c.type in ("variable_name", "special_variable_name")]
     return text(source, names[0]) if names else None
@@ -117,19 +82,42 @@ def _is_plain(source: bytes, node: Node) -> bool:
     if node.type == "simple_expansion":
         return True
     inner = [c for c in node.children if c.type not in ("${", "}")]
-    return len(inner) == 1 and inner[0].type == "variable_name"
+    return len(inner) == 1 and inner[0].type in ("variable_name", "special_variable_name")
+
+
+Arg = tuple  # (first node, end byte, pieces): one argument of a command
+
+
+@dataclass(frozen=True, eq=False)
+class Frame:
+    """A call of a shell function: its positional parameters are the call's arguments."""
+
+    function: Node
+    args: tuple[Arg, ...]
+    call: Node  # the command that calls the function
+    caller: Frame | None = None
+
+    def depth(self) -> int:
+        return 1 + (self.caller.depth() if self.caller else 0)
 
 
 class Words:
-    """Turns word nodes into pieces, following variables through their assignments."""
+    """Turns word nodes into pieces, following variables through their assignments
+    (the binder's, scoped to functions) and positional parameters through ``frame``."""
 
-    def __init__(self, source: bytes, variables: Variables) -> None:
+    def __init__(self, source: bytes, script, frame: Frame | None = None) -> None:
         self.source = source
-        self.variables = variables
+        self.script = script
+        self.frame = frame
+
+    def at(self, frame: Frame | None) -> Words:
+        return self if frame is self.frame else Words(self.source, self.script, frame)
 
     def pieces(self, node: Node, context: str = "bare", via: tuple[Via, ...] = (), depth: int = 0) -> list[Piece]:
         kind = node.type
         raw = self.source[node.start_byte : node.end_byte]
+        if kind == "command_name" and node.children:
+            return self.pieces(node.children[0], context, via, depth)
         if kind in ("word", "number"):
             value, offsets = _unescape(raw, node.start_byte, None)
             return [Literal(value, tuple(offsets), "bare", via)]
@@ -163,7 +151,7 @@ class Words:
             out.append(Literal(value, tuple(offsets), "double", via))
         return out
 
-    def joined(self, nodes: list[Node], context: str = "bare", via: tuple[Via, ...] = (), depth: int = 0) -> list[Piece]:
+    def joined(self, nodes, context: str = "bare", via: tuple[Via, ...] = (), depth: int = 0) -> list[Piece]:
         """The pieces of nodes written side by side as one word.
 
         tree-sitter-bash cuts ``$HOST/api/v1/$PROJECT/files`` after the second
@@ -175,7 +163,7 @@ class Words:
             first = pieces[0] if pieces else None
             last = out[-1] if out else None
             if isinstance(last, Hole) and last.source == "$" and isinstance(first, Literal) and first.offsets:
-                name = re.match(r"[A-Za-z_][A-Za-z0-9_]*", first.text)
+                name = re.match(r"[A-Za-z_][A-Za-z0-9_]*|[0-9]", first.text)
                 if name:
                     out.pop()
                     cut = len(name.group())
@@ -207,28 +195,71 @@ class Words:
             return [Hole(source, span, context, name, via)]
         return self.variable(name, source, span, context, via, depth)
 
+    def positional(self, number: int, at: int) -> Arg | None:
+        """The argument a positional parameter holds at ``at`` in the frame's function."""
+        frame = self.frame
+        if frame is None:
+            return None
+        index = number - 1 + self.script.shifts_before(frame.function, at)
+        return frame.args[index] if 0 <= index < len(frame.args) else None
+
     def variable(
         self, name: str, source: str, span: tuple[int, int], context: str, via: tuple[Via, ...], depth: int
     ) -> list[Piece]:
         """The value of ``$name``: its pieces if it is a constant of the file, else a hole."""
         hole = Hole(source, span, context, name, via)
-        if depth > 8 or any(v.name == name for v in via):
+        if name.isdigit():
+            argument = self.positional(int(name), span[0])
+            return list(argument[2]) if argument is not None and not via else [hole]
+        if depth > 8 or any(v.name.split("@")[0] == name for v in via):
             return [hole]
-        value = self.variables.value(name)
-        if value is None or value.type == "array":
+        assignment = self.constant(name, span[0])
+        if assignment is None or assignment.kind != "set" or not assignment.value:
             return [hole]
-        pieces = self.pieces(value, "bare", (*via, Via(name, source, span, context)), depth + 1)
+        values = assignment.value
+        inner = self.at(self.frame if self.frame is not None and assignment.function == self.frame.function else None)
+        alias = _positional_alias(self.source, values)
+        if alias is not None:
+            # local path=$2: the call's own argument, written at the call site (read where
+            # the assignment is, before any shift)
+            argument = inner.positional(int(alias), values[0].start_byte) if inner.frame else None
+            return list(argument[2]) if argument is not None else [hole]
+        scoped = name if assignment.function is None or not assignment.local else f"{name}@{self.script.function_name(assignment.function)}"
+        pieces = inner.joined(values, "bare", (*via, Via(scoped, source, span, context)), depth + 1)
         # A value computed by a command is known only at run time: keep the variable.
         if any(isinstance(p, Hole) and p.name is None for p in pieces):
             return [hole]
         return pieces
 
-    def array(self, name: str) -> list[Node] | None:
-        """The element nodes of an array assigned once: ``opts=(-H "..." -s)``."""
-        value = self.variables.value(name)
-        if value is None or value.type != "array":
+    def constant(self, name: str, at: int):
+        """The one assignment a use of ``name`` at ``at`` reads, if there is exactly one."""
+        found = [a for a in self.script.visible_assignments(name, at) if a.kind != "declare"]
+        if len(found) != 1:
             return None
-        return [c for c in value.children if c.type not in ("(", ")", "comment")]
+        return found[0]
+
+    def array(self, name: str, at: int = 0) -> list[Node] | None:
+        """The element nodes of an array assigned once: ``opts=(-H "..." -s)``."""
+        assignment = self.constant(name, at)
+        if assignment is None or assignment.kind != "array" or not assignment.value:
+            return None
+        return [c for c in assignment.value[0].children if c.type not in ("(", ")", "comment")]
+
+
+def _positional_alias(source: bytes, values: tuple[Node, ...]) -> str | None:
+    """``$2`` / ``"$2"`` / ``${2}``: the positional parameter a value is, if it is just one."""
+    if len(values) != 1:
+        return None
+    node = values[0]
+    if node.type == "string":
+        inner = [c for c in node.children if c.type not in ('"', "string_content")]
+        if len(inner) != 1 or text(source, node)[1:-1] != text(source, inner[0]):
+            return None
+        node = inner[0]
+    if node.type not in ("simple_expansion", "expansion") or not _is_plain(source, node):
+        return None
+    name = _expansion_name(source, node)
+    return name if name is not None and name.isdigit() else None
 
 
 def static(pieces: list[Piece]) -> str | None:
