@@ -10,8 +10,9 @@ import contextlib
 import os
 import signal
 import sys
+import textwrap
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -79,8 +80,35 @@ class _DefaultGroup(click.Group):
         self.format_commands(ctx, formatter)
 
 
+# Which calls are rewritten and the exit status: the same words in `--help` of the
+# tool and of its migrate command.
+_WHICH_CALLS = """\
+A call is rewritten only when it is a DATAMIMIC call: its host is a configured
+instance, or its base's host or names say DATAMIMIC, or (when the base names
+nothing else) the code around it does: function, class, module and folder names,
+docstrings. Calls that cannot be rewritten safely are reported with their rule id
+and left as they are. Put `# datamimic-migrate: ignore` (or `ignore[DM105]`) on a
+call's line or the line before to leave it alone.
+
+\b
+Exit status: 0    nothing left to migrate
+             1    files were (or would be) changed, or calls need review
+             2    an error: a bad rule table, configuration or option, a
+                  path that does not exist, a file that could not be read,
+                  parsed or written (it is left untouched; the run goes on)
+             130  interrupted (Ctrl-C); 143, 129: stopped by SIGTERM, SIGHUP
+"""
+
+def _which_calls_told(function: Callable[..., Any]) -> Callable[..., Any]:
+    """Put _WHICH_CALLS where the docstring says %(which)s, before click reads it."""
+    told = textwrap.indent(_WHICH_CALLS, "    ").strip()
+    function.__doc__ = (function.__doc__ or "") % {"which": told}
+    return function
+
+
 @click.group(cls=_DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(None, "-V", "--version", package_name="datamimic-migrate", message="datamimic-migrate %(version)s")
+@_which_calls_told
 def main() -> None:
     """Migrate DATAMIMIC External API v1 calls to v2.
 
@@ -91,18 +119,7 @@ def main() -> None:
     datamimic-migrate explain DM101          explain one rule
     datamimic-migrate verify SCRIPT...       prove a migration against a local emulator
 
-    A call is rewritten only when it is a DATAMIMIC call: its host, a variable it
-    is built from or the enclosing function mentions DATAMIMIC, or its host is a
-    configured instance. Calls that cannot be rewritten safely are reported with
-    their rule id and left as they are.
-
-    \b
-    Exit status: 0    nothing left to migrate
-                 1    files were (or would be) changed, or calls need review
-                 2    an error: a bad rule table, configuration or option, a
-                      path that does not exist, a file that could not be read,
-                      parsed or written (it is left untouched; the run goes on)
-                 130  interrupted (Ctrl-C); 143, 129: stopped by SIGTERM, SIGHUP
+    %(which)s
     """
 
 
@@ -194,6 +211,7 @@ def _stopped_by_signals() -> Iterator[None]:
 @click.option("--statistics", is_flag=True, help="Print per-rule counts of each status instead of the findings.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when calls are left or files changed (errors still exit 2).")
 @_stopped_by_signals()
+@_which_calls_told
 def migrate(
     paths: tuple[Path, ...],
     diff: bool,
@@ -215,19 +233,7 @@ def migrate(
     Folders are walked honouring .gitignore. Shell scripts and Python files are
     chosen by extension (.sh, .bash, .zsh, .ksh, .py, .pyw) or by their #! line.
 
-    A call is rewritten only when it is a DATAMIMIC call: its host, a variable it
-    is built from or the enclosing function mentions DATAMIMIC, or its host is a
-    configured instance. Calls that cannot be rewritten safely are reported with
-    their rule id and left as they are. Put `# datamimic-migrate: ignore` (or
-    `ignore[DM105]`) on a call's line or the line before to leave it alone.
-
-    \b
-    Exit status: 0    nothing left to migrate
-                 1    files were (or would be) changed, or calls need review
-                 2    an error: a bad rule table, configuration or option, a
-                      path that does not exist, a file that could not be read,
-                      parsed or written (it is left untouched; the run goes on)
-                 130  interrupted (Ctrl-C); 143, 129: stopped by SIGTERM, SIGHUP
+    %(which)s
 
     Settings can also live in pyproject.toml under [tool.datamimic-migrate]:
     instances, select, ignore, assume-datamimic, unsafe-fixes, annotate,
