@@ -17,7 +17,7 @@ import libcst as cst
 
 from migrator.python.flow import Flow, param_default
 from migrator.python.project import Project
-from migrator.python.tree import Scope
+from migrator.python.tree import Scope, children
 
 # Keywords whose strings are prose for people, not names of the value.
 _PROSE = frozenset({"help", "description", "title", "metavar", "prompt", "doc", "examples", "rich_help_panel"})
@@ -40,7 +40,7 @@ def names_in(node: cst.CSTNode) -> list[str]:
             if isinstance(value, str) and _NAME_LIKE.fullmatch(value):
                 out.append(value)
             return
-        for child in current.children:
+        for child in children(current):
             visit(child)
 
     visit(node)

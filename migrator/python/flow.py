@@ -22,7 +22,7 @@ import libcst as cst
 
 from migrator.python.calls import HTTP_METHODS, HttpCall, callee, http_call
 from migrator.python.project import Project
-from migrator.python.tree import PARAMETER, Binding, Frame, Scope, Tree
+from migrator.python.tree import PARAMETER, Binding, Frame, Scope, Tree, children
 from migrator.urls import Via
 
 
@@ -61,6 +61,15 @@ class Flow:
         self.tree = tree
         self.wrappers: set[cst.FunctionDef] = set()  # functions read through as request wrappers
         self._callers: dict[cst.FunctionDef, list[cst.Call]] | None = None
+        self._bodies: dict[cst.FunctionDef, list[cst.CSTNode]] = {}
+
+    def body(self, function: cst.FunctionDef) -> list[cst.CSTNode]:
+        """The nodes of a function's body, not of the functions, classes and lambdas in it."""
+        # Wrappers are read through at every call site: walking libcst's children each time
+        # was most of the time of a run.
+        if function not in self._bodies:
+            self._bodies[function] = _body_nodes(function)
+        return self._bodies[function]
 
     def callers(self, function: cst.FunctionDef) -> list[cst.Call]:
         """The calls of a function in the run (those whose target can be told)."""
@@ -379,7 +388,7 @@ class Flow:
         kwargs = params.star_kwarg.name.value if params.star_kwarg is not None else None
         fn = positional[0].name.value
         forwards = [
-            node for node in body_nodes(target.function)
+            node for node in self.body(target.function)
             if isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and node.func.value == fn
         ]  # fmt: skip
         if len(forwards) != 1 or not _forwards_all(forwards[0], star.name.value, kwargs):
@@ -417,7 +426,7 @@ class Flow:
     def _request_in(self, target: Target, frame: Frame, depth: int) -> tuple[cst.Call, HttpCall] | None:
         """The one request a function makes: an HTTP call, or a call of another wrapper."""
         found = []
-        for node in body_nodes(target.function):
+        for node in self.body(target.function):
             if not isinstance(node, cst.Call):
                 continue
             direct = http_call(node)
@@ -455,20 +464,19 @@ class Flow:
 
     def returned(self, function: cst.FunctionDef) -> cst.BaseExpression | None:
         """The expression a function returns, when it has exactly one return."""
-        returns = [node for node in body_nodes(function) if isinstance(node, cst.Return)]
+        returns = [node for node in self.body(function) if isinstance(node, cst.Return)]
         if len(returns) == 1 and returns[0].value is not None:
             return returns[0].value
         return None
 
 
-def body_nodes(function: cst.FunctionDef) -> list[cst.CSTNode]:
-    """The nodes of a function's body, not of the functions, classes and lambdas in it."""
+def _body_nodes(function: cst.FunctionDef) -> list[cst.CSTNode]:
     out: list[cst.CSTNode] = []
     stack: list[cst.CSTNode] = [function.body]
     while stack:
         node = stack.pop()
         out.append(node)
-        stack.extend(child for child in node.children if not isinstance(child, (cst.FunctionDef, cst.ClassDef, cst.Lambda)))
+        stack.extend(child for child in children(node) if not isinstance(child, (cst.FunctionDef, cst.ClassDef, cst.Lambda)))
     return out
 
 
@@ -507,7 +515,7 @@ def _names(node: cst.CSTNode) -> list[cst.CSTNode]:
     while stack:
         current = stack.pop()
         out.append(current)
-        stack.extend(current.children)
+        stack.extend(children(current))
     return out
 
 

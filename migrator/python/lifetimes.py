@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from migrator.python.project import Project
-from migrator.python.tree import Scope
+from migrator.python.tree import Scope, children
 
 BLOCKS = (cst.IndentedBlock, cst.SimpleStatementSuite, cst.Module)
 LOOPS = (cst.For, cst.While)
@@ -301,7 +301,7 @@ def _floor(loop: cst.For | cst.While) -> int:
         node = stack.pop()
         if isinstance(node, cst.Continue):
             return 0
-        stack.extend(node.children)
+        stack.extend(children(node))
     return 1
 
 
@@ -347,7 +347,7 @@ def _comprehension_targets(comprehension: cst.CSTNode) -> list[cst.Name]:
             if isinstance(node, cst.Name):
                 out.append(node)
             else:
-                stack.extend(node.children)
+                stack.extend(children(node))
         clause = clause.inner_for_in
     return out
 

@@ -26,10 +26,10 @@ from migrator.config import Settings
 from migrator.edits import ByteEdit
 from migrator.frontend import CannotRewrite
 from migrator.python.calls import HttpCall, Rewrite, callee, static
-from migrator.python.flow import Flow, body_nodes
+from migrator.python.flow import Flow
 from migrator.python.lifetimes import Lifetimes
 from migrator.python.project import Project
-from migrator.python.tree import Scope, Tree
+from migrator.python.tree import Scope, Tree, children
 from migrator.python.values import requote, string_literal
 from migrator.responses import Access, Field, Index, MappedAccess, Step, candidates, format_path
 
@@ -480,7 +480,7 @@ class Reads:
         if not callers or not isinstance(function, cst.FunctionDef):
             return [(caller, way.out(rest)) for caller, rest in callers]
         statement = self.tree.parent.get(node)
-        others = [r for r in body_nodes(function) if isinstance(r, cst.Return) and r is not statement]
+        others = [r for r in self.flow.body(function) if isinstance(r, cst.Return) and r is not statement]
         out = []
         for caller, rest in callers:
             on = way.out(rest)
@@ -579,7 +579,7 @@ class Reads:
                     elided.append((first, last))
                     stack.append(current.func)
                     continue
-            stack.extend(current.children)
+            stack.extend(children(current))
         parts, at = [], start
         for first, last in sorted(elided):
             parts += [self.tree.code_at(at, first), "..."]

@@ -146,6 +146,23 @@ _SKIPPED = {"lpar", "rpar", "leading_lines", "header", "footer", "semicolon", "c
             "star", "indent", "relative", "assignment", "arrow", "asynchronous", "default_indent",
             "default_newline", "encoding", "has_trailing_newline"}  # fmt: skip
 _FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def children(node: cst.CSTNode) -> list[cst.CSTNode]:
+    """A node's children that hold code, in source order: libcst's ``children`` runs a
+    visitor over every field, whitespace included, and costs many times this."""
+    kind = type(node)
+    fields = _FIELDS.get(kind)
+    if fields is None:
+        fields = _FIELDS[kind] = _child_fields(kind)
+    out: list[cst.CSTNode] = []
+    for name in fields:
+        value = getattr(node, name)
+        if isinstance(value, cst.CSTNode):
+            out.append(value)
+        elif type(value) is tuple or type(value) is list:
+            out.extend(item for item in value if isinstance(item, cst.CSTNode))
+    return out
 _RECORDED = {
     cst.Call, cst.Name, cst.FunctionDef, cst.ClassDef, cst.Assign, cst.AnnAssign, cst.AugAssign,
     cst.For, cst.CompFor, cst.WithItem, cst.Import, cst.ImportFrom, cst.SimpleString, cst.FormattedString,
@@ -189,26 +206,13 @@ class Tree:
         # (node, parent, scope); children are pushed in reverse to be seen in source order.
         stack: list[tuple[cst.CSTNode, cst.CSTNode | None, Scope]] = [(self.module, None, self.module_scope)]
         parents = self.parent
-        base = cst.CSTNode
         while stack:
             node, parent, scope = stack.pop()
             if parent is not None:
                 parents[node] = parent
             kind = type(node)
             inner = self._record(node, scope) if kind in _RECORDED else scope
-            fields = _FIELDS.get(kind)
-            if fields is None:
-                fields = _FIELDS[kind] = _child_fields(kind)
-            children: list[cst.CSTNode] = []
-            for name in fields:
-                value = getattr(node, name)
-                if isinstance(value, base):
-                    children.append(value)
-                elif type(value) is tuple or type(value) is list:
-                    for item in value:
-                        if isinstance(item, base):
-                            children.append(item)
-            for child in reversed(children):
+            for child in reversed(children(node)):
                 stack.append((child, node, inner))
 
     def _record(self, node: cst.CSTNode, scope: Scope) -> Scope:
