@@ -70,6 +70,10 @@ def migrate_host(
         except parse_errors(region.kind) as exc:
             message = f"this {region.kind} code does not parse ({exc}): left as it is"
             region_fixes, region_findings = [], [Finding("DM001", Status.REVIEW, 1, 1, message)]
+            if kind == "notebook":
+                from migrator.hosts.notebook import migrate_cells
+
+                region, region_fixes, region_findings = migrate_cells(region, front_end(region.kind), parse_errors(region.kind), settings)
         more_fixes, more_findings = translate(region, body, region_fixes, region_findings)
         fixes.extend(_covering_edits(body, fix) if kind == "ci" else fix for fix in more_fixes)
         findings.extend(more_findings)
