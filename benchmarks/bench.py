@@ -22,6 +22,7 @@ import sys
 import sysconfig
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,6 +51,16 @@ def best_of(command: list[str], repeat: int, cwd: Path) -> float:
     return min(times)
 
 
+def _best(action: Callable[[], object], repeat: int) -> float:
+    """The best of ``repeat`` timings of ``action``, in seconds."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
 def python_ratio(repeat: int) -> tuple[int, float, float]:
     """Seconds for libcst parse + codegen, and for migrating, of a file full of v1 calls."""
     import libcst
@@ -62,16 +73,8 @@ def python_ratio(repeat: int) -> tuple[int, float, float]:
     body = b"\n".join(sample.split(b"\n")[8:])  # the functions, without the module header
     source = sample + body * 5
 
-    def best(action) -> float:
-        times = []
-        for _ in range(max(repeat, 5)):
-            start = time.perf_counter()
-            action()
-            times.append(time.perf_counter() - start)
-        return min(times)
-
-    libcst_time = best(lambda: libcst.parse_module(source).code)
-    ours = best(lambda: engine.migrate_source("client.py", source, "python", settings))
+    libcst_time = _best(lambda: libcst.parse_module(source).code, max(repeat, 5))
+    ours = _best(lambda: engine.migrate_source("client.py", source, "python", settings), max(repeat, 5))
     return len(source), libcst_time, ours
 
 
@@ -87,19 +90,11 @@ def corpus_ratio(repeat: int) -> tuple[int, float, float]:
     programs = sorted(p for p in (ROOT / "tests" / "programs").glob("py-*/*") if p.is_dir())
     sources = [f.read_bytes() for p in programs for f in sorted(p.rglob("*.py"))]
 
-    def best(action) -> float:
-        times = []
-        for _ in range(max(repeat, 3)):
-            start = time.perf_counter()
-            action()
-            times.append(time.perf_counter() - start)
-        return min(times)
-
     failed = [r.path for program in programs for r in engine.run(engine.plan([program]), settings, jobs=1) if r.outcome.value == "failed"]
     if failed:  # a file that fails costs nothing: its time would flatter the ratio
         raise SystemExit(f"files of the corpus fail: {failed}")
-    libcst_time = best(lambda: [libcst.parse_module(source).code for source in sources])
-    ours = best(lambda: [engine.run(engine.plan([program]), settings, jobs=1) for program in programs])
+    libcst_time = _best(lambda: [libcst.parse_module(source).code for source in sources], max(repeat, 3))
+    ours = _best(lambda: [engine.run(engine.plan([program]), settings, jobs=1) for program in programs], max(repeat, 3))
     return len(programs), libcst_time, ours
 
 
