@@ -49,9 +49,20 @@ def migrate_folder(folder: Path, settings) -> dict[str, FileResult]:
 
 
 def covering(results: dict[str, FileResult], name: str, line: int) -> list:
+    """The findings on a line: reported there, or whose rewrite edits it (a URL composed on
+    the line above its call is rewritten where it is written)."""
     result = results.get(name)
-    findings = result.findings if result else ()
-    return [f for f in findings if f.line <= line <= max(f.line, f.end_line)]
+    if result is None:
+        return []
+    on_line = [f for f in result.findings if f.line <= line <= max(f.line, f.end_line)]
+    rewriting = [
+        f
+        for r in results.values()
+        for f in r.findings
+        if f not in on_line
+        and any(Path(e.path or r.path) == Path(result.path) and e.line <= line <= e.end_line for e in f.fix)
+    ]
+    return on_line + rewriting
 
 
 def call_line(program: harness.Program, call: harness.Call) -> int:
