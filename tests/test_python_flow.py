@@ -597,3 +597,37 @@ def test_a_root_built_in_settings_and_joined_in_a_hook_moves_as_one(tmp_path, se
     )
     findings = _folder_behaves_alike(program, ["python", "run_dag.py"], settings, tmp_path)
     assert findings == ["run_dag.py: DM112 migrated", "run_dag.py: DM108 migrated"]
+
+
+def test_a_settings_property_a_client_of_another_module_keeps_on_v1_does_not_move(tmp_path, settings):
+    """``httpx.Client(base_url=cfg.api_base)`` in the client module, the property in the
+    settings module: /info cannot be reached under a base ending at the project (httpx's
+    joining slash), so it stays on v1, and so must the property every call goes through."""
+    from migrator import engine
+
+    (tmp_path / "config.py").write_text(
+        "class Config:\n    url = 'https://tdm.acme.com'\n    project_id = 'p1'\n\n"
+        "    @property\n    def api_base(self):\n        return f'{self.url}/api/v1/{self.project_id}'\n"
+    )
+    (tmp_path / "client.py").write_text(
+        "import httpx\nfrom config import Config\n\n\nclass Client:\n"
+        "    def __init__(self, cfg: Config):\n        self._client = httpx.Client(base_url=cfg.api_base)\n\n"
+        "    def info(self):\n        return self._client.get('/info').status_code\n\n"
+        "    def log(self, task_id):\n        return self._client.get(f'/task/{task_id}/log').text\n"
+    )
+    results = {Path(r.path).name: r for r in engine.run(engine.plan([tmp_path]), settings, jobs=1)}
+    assert results["config.py"].outcome.value == "unchanged"
+    assert results["client.py"].outcome.value == "unchanged"
+    assert {(f.rule, f.status.value) for f in results["client.py"].findings} >= {("DM112", "review"), ("DM108", "review")}
+
+
+def test_an_objects_attribute_of_the_same_name_is_no_use_of_a_local_url(settings):
+    """``url = task_url + ...`` in one function, ``err.url`` of an HTTPError in another: the
+    attribute is not the variable, so the call rewrites its own URL."""
+    source = (
+        f'import requests\n\nAPI = "{HOST}/api/v1/"\n\n\ndef main():\n'
+        '    url = API + "p1/task/t1/log"\n    return requests.get(url).text\n\n\n'
+        "try:\n    main()\nexcept requests.HTTPError as err:\n    print(err.url)\n"
+    )
+    result = run_python(source, settings)
+    assert statuses(result) == [("DM108", "migrated")]

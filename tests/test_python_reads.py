@@ -381,3 +381,39 @@ def test_a_read_in_a_wrapper_is_reported_once_for_all_its_call_sites(settings):
     reads = [m for m in messages(result) if "response:" in m]
     assert len(reads) == 1 and reads[0].startswith("6 DM103 review: Update file response: ")
     assert statuses(result).count(("DM103", "review")) == 3
+
+
+# ---------------------------------------------------------------- a helper that returns from inside a with block
+
+
+GET_JSON = '''\
+import json
+import urllib.request
+from contextlib import suppress
+
+
+def opened(url):
+    return urllib.request.urlopen(url, timeout=60)
+
+
+def get_json(url):
+    with {manager} as resp:
+        return json.load(resp)
+
+
+meta = get_json("{H}/p1/task/t1")
+print(meta.get("result", [])[0].get("status"))
+'''
+
+
+@pytest.mark.parametrize(
+    ("manager", "migrates"),
+    [
+        ("urllib.request.urlopen(url)", True),
+        ("opened(url)", True),  # a function of the run that returns what urlopen opened
+        ("suppress(ValueError), urllib.request.urlopen(url)", False),  # may swallow: may end with None
+    ],
+)
+def test_a_with_block_that_returns_leaves_its_function_unless_its_manager_may_swallow(manager, migrates, settings):
+    result = run_python(GET_JSON.format(manager=manager, H=H), settings)
+    assert (("DM107", "migrated") in statuses(result)) is migrates, messages(result)

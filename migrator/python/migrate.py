@@ -515,10 +515,26 @@ class _Program:
             for edit in work.url_edits
             if holder(edit.via) is not None and any(via.name.split(".")[-1] == variable for via in edit.via)
         }
+        # A plain name (``url = ...``) is not what an object's attribute of that name holds
+        # (``err.url``); a module's attribute (``settings.API``) is the module's name.
+        plain = all(
+            "." not in via.name
+            for work in self.rewrites
+            for edit in work.url_edits
+            for via in edit.via
+            if via.name.split(".")[-1] == variable
+        )
         for use in self.tree.names.get(variable.removesuffix("()"), []):  # "api()": the calls of api
-            if is_keyword(use, self.tree) or _is_assignment_target(use, self.tree) or not self.may_be(use, homes):
+            if is_keyword(use, self.tree) or _is_assignment_target(use, self.tree):
+                continue
+            if plain and self._attribute(use) and not self.of_module(use):
                 continue
             start = self.tree.span(use)[0]
+            if not self.may_be(use, homes):
+                # An attribute (``cfg.api_base`` of a settings object made in another module)
+                # is no name of its module: a call that stays on v1 through it still holds it.
+                if not self._attribute(use) or not any(a <= start < b for a, b in [*held, *(s for s, _ in self.classified_urls)]):
+                    continue
             line = f"line {self.tree.line_column(use)[0]}"
             if self.tree.path_of(use) not in homes:
                 line += f" of {self.tree.path_of(use)}"
@@ -536,6 +552,18 @@ class _Program:
                 other = other or line
         return None, other
 
+
+    def of_module(self, use: cst.Name) -> bool:
+        """Whether an attribute is read on a name imported (a module, or what may be one)."""
+        owner = self.tree.parent[use].value  # type: ignore[attr-defined]
+        if not isinstance(owner, cst.Name):
+            return False
+        found = self.tree.lookup(owner.value, self.tree.scope_of.get(use) or self.tree.tree_of(use).module_scope)
+        return any(isinstance(node, (cst.Import, cst.ImportFrom, cst.Module)) for node, _ in found)
+
+    def _attribute(self, use: cst.Name) -> bool:
+        parent = self.tree.parent.get(use)
+        return isinstance(parent, cst.Attribute) and parent.attr is use
 
     def may_be(self, use: cst.Name, homes: set[str]) -> bool:
         """Whether a name in another module may be the shared definition of the modules ``homes``:

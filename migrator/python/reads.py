@@ -25,7 +25,7 @@ import libcst as cst
 from migrator.config import Settings
 from migrator.edits import ByteEdit
 from migrator.frontend import CannotRewrite
-from migrator.python.calls import HttpCall, Rewrite, callee, static
+from migrator.python.calls import HTTP_METHODS, HttpCall, Rewrite, callee, static
 from migrator.python.flow import Flow
 from migrator.python.lifetimes import Lifetimes
 from migrator.python.project import Project
@@ -491,10 +491,32 @@ class Reads:
                         on = on.empty(f"{self.function_name(node)} also returns None (line {self.tree.line_column(other)[0]})")
                 else:
                     on = on.meet(value, f"{self.function_name(node)} also returns {self.code(value)} (line {self.tree.line_column(other)[0]})")
-            if way.parsed and not _exits(function.body):
+            if way.parsed and not self.exits(function.body):
                 on = on.empty(f"{self.function_name(node)} may also end without a return")
             out.append((caller, on))
         return out
+
+    def exits(self, body: cst.BaseSuite) -> bool:
+        """Whether a block always leaves: it ends in a return, a raise, a continue or a break,
+        or in a ``with`` block that does, whose context managers cannot swallow an exception
+        (``with urlopen(req) as resp: return json.load(resp)``)."""
+        statements = body.body
+        last = statements[-1] if statements else None
+        if isinstance(last, cst.With):
+            return all(self.opens(item.item) for item in last.items) and self.exits(last.body)
+        return _exits(body)
+
+    def opens(self, node: cst.BaseExpression, depth: int = 0) -> bool:
+        """Whether a context manager only closes what it opened: a file, an HTTP response or
+        client, or a function of the run that returns one (never ``suppress()``, ``raises()``
+        or a manager of the run's own, whose exit may swallow the exception)."""
+        if not isinstance(node, cst.Call) or depth > 3:
+            return False
+        if callee(node) in _OPENERS:
+            return True
+        target = self.flow.target(node, self.tree.scope_of[node])
+        returned = self.flow.returned(target.function) if target is not None and not target.function.decorators else None
+        return returned is not None and self.opens(returned, depth + 1)
 
     def returned_to(self, node: cst.CSTNode, stack: tuple) -> list[tuple[cst.CSTNode, tuple]]:
         """Where a value returned from its function goes: the call it was followed in through
@@ -837,6 +859,11 @@ def _says(test: cst.BaseExpression, name: str) -> str | None:
         if isinstance(operator, cst.LessThan) and 200 < code <= 400:
             return "success"
     return None
+
+
+# Calls whose value, used as a context manager, closes a file, a response or a client and
+# lets every exception through.
+_OPENERS = {"open", "urlopen", "request", "stream", "Session", "Client", "AsyncClient", "ClientSession", *HTTP_METHODS}
 
 
 def _exits(body: cst.BaseSuite) -> bool:
