@@ -631,3 +631,20 @@ def test_an_objects_attribute_of_the_same_name_is_no_use_of_a_local_url(settings
     )
     result = run_python(source, settings)
     assert statuses(result) == [("DM108", "migrated")]
+
+
+def test_a_call_through_a_shared_wrapper_is_reported_where_its_path_is_written(settings):
+    """_request() serves every method; task() writes the path and is called once: the call
+    is reported on task()'s line, where a reader finds it, not at the far call of task()."""
+    source = (
+        "import httpx\n\n\nclass Api:\n    def __init__(self):\n"
+        "        self._client = httpx.Client(base_url='https://acme.datamimic.io/api/v1/p1')\n\n"
+        "    def _request(self, method, path):\n        resp = self._client.request(method, path)\n"
+        "        resp.raise_for_status()\n        return resp\n\n"
+        "    def info(self):\n        return self._request('GET', '/info').json()\n\n"
+        "    def task(self, task_id):\n        return self._request('GET', f'/task/{task_id}').json()['result'][0]\n\n\n"
+        "api = Api()\nprint(api.info()['name'])\nprint(api.task('t1')['status'])\n"
+    )
+    result = run_python(source, settings)
+    lines = {f.rule: f.line for f in result.findings}
+    assert lines["DM107"] == source.splitlines().index("    def task(self, task_id):") + 2

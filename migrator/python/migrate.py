@@ -228,14 +228,17 @@ class _Program:
         start = find_base(flat, self.settings.table.v1_base)
         if start < 0:
             return
-        if any(len(self.values.flow.callers(function)) != 1 for function, _ in call.through):
-            return
         for k in range(start + len(self.settings.table.v1_base), len(flat.text)):
             piece = flat.pieces[flat.where[k][0]]
             if isinstance(piece, Literal) and piece.offsets and flat.text[k] != "/":  # the path's first word
                 node = next((n for n in self.tree.strings if self.tree.span(n)[0] <= piece.offsets[0] < self.tree.span(n)[1]), None)
-                if node is not None and any(self._inside(node, function) for function, _ in call.through):
-                    self.anchor[call.node] = node
+                home = next((i for i, (function, _) in enumerate(call.through) if node is not None and self._inside(node, function)), None)
+                # The text is this call's alone when the wrapper it is written in, and each
+                # wrapper that reaches it from the call, has only this call (a shared
+                # _request() below it does not matter: the text is not written there).
+                if home is not None:
+                    if all(len(self.values.flow.callers(f)) == 1 for f, _ in call.through[home:]):
+                        self.anchor[call.node] = node
                     return
 
     def _inside(self, node: cst.CSTNode, function: cst.FunctionDef) -> bool:
