@@ -648,3 +648,40 @@ def test_a_call_through_a_shared_wrapper_is_reported_where_its_path_is_written(s
     result = run_python(source, settings)
     lines = {f.rule: f.line for f in result.findings}
     assert lines["DM107"] == source.splitlines().index("    def task(self, task_id):") + 2
+
+
+
+DECORATED = '''def task(fn):
+    return fn
+
+
+@task
+def fetch(base):
+    return requests.get(f"{base}/info").status_code
+
+
+print(fetch("%s/api/v1/p1"))
+'''
+
+
+def test_a_wrapper_a_decorator_may_call_keeps_its_text(settings):
+    """A scheduler's @task (a CLI's @command, a fixture) calls the function with arguments of
+    its own: removing "/info" from its body would break those calls, as it would for a
+    function passed on as a value."""
+    result = run_python(DECORATED % HOST, settings)
+    assert result.outcome.value == "unchanged"
+    assert "is also used by the decorator on line 5" in " ".join(f.message for f in result.findings)
+    assert run_python((DECORATED % HOST).replace("@task\n", ""), settings).outcome.value == "changed"
+
+
+def test_a_method_that_builds_urls_is_held_by_a_call_that_stays(settings):
+    """dm.url(path) reaches the method as an attribute: a use of url() all the same, so the
+    task call that stays on v1 keeps its text (found by the property above: the info call
+    moved it, and the task call went to /api/v2/p1/task/t1)."""
+    source = (
+        f'BASE = "{HOST}/api/v1"\nsession = requests.Session()\n\n\nclass Datamimic:\n'
+        '    def url(self, path):\n        return f"{BASE}{path}"\n\n\ndm = Datamimic()\n'
+        'session.request("GET", dm.url("/p1/info")).raise_for_status()\n'
+        'print(session.request("GET", dm.url("/p1/task/t1")).json()["task_count"])\n'
+    )
+    assert assert_one_plan(source, settings) == source

@@ -44,16 +44,27 @@ class Target:
 
 
 def _decorators(function: cst.FunctionDef) -> set[str]:
-    names = set()
-    for decorator in function.decorators:
-        node = decorator.decorator
-        if isinstance(node, cst.Call):
-            node = node.func
-        if isinstance(node, cst.Attribute):
-            names.add(node.attr.value)
-        elif isinstance(node, cst.Name):
-            names.add(node.value)
-    return names
+    return {_decorator_name(decorator) for decorator in function.decorators}
+
+
+# Decorators that never call the function with arguments of their own. Any other (a
+# scheduler's @task, a CLI's @command, @pytest.fixture) may call it where the flow cannot
+# see, as a function passed on as a value may be.
+_PLAIN_DECORATORS = {"staticmethod", "classmethod", "property", "cached_property", "abstractmethod", "overload", "override"}
+
+
+def called_by_decorator(function: cst.FunctionDef) -> cst.Decorator | None:
+    """The first decorator of ``function`` that may call it with arguments of its own."""
+    return next((d for d in function.decorators if _decorator_name(d) not in _PLAIN_DECORATORS), None)
+
+
+def _decorator_name(decorator: cst.Decorator) -> str:
+    node = decorator.decorator
+    if isinstance(node, cst.Call):
+        node = node.func
+    if isinstance(node, cst.Attribute):
+        return node.attr.value
+    return node.value if isinstance(node, cst.Name) else ""
 
 
 class Flow:
@@ -115,6 +126,8 @@ class Flow:
         (``Blobby(...)``), and a subclass may make them too."""
         node = function.node
         assert isinstance(node, cst.FunctionDef)
+        if called_by_decorator(node) is not None:
+            return []
         owner = function.parent
         if node.name.value == "__init__" and owner is not None and owner.kind == "class":
             made, others = [], []
@@ -320,7 +333,7 @@ class Flow:
         call, no decorator that may call it, its name not passed around as a value. Its
         parameters then hold that call's arguments."""
         node = function.node
-        if not isinstance(node, cst.FunctionDef) or _decorators(node) - {"staticmethod", "classmethod"}:
+        if not isinstance(node, cst.FunctionDef) or called_by_decorator(node) is not None:
             return None
         callers = self.callers(node)
         if len(callers) != 1 or self.tree.scope_of[callers[0]].node is node or not self.only_called(node):

@@ -17,7 +17,7 @@ from migrator.matching import Mapped, Possible, Unknown, classify, evidence, kno
 from migrator.python.bodies import Requests
 from migrator.python.calls import CLIENTS, SUBPROCESS, HttpCall, Rewrite, callee, http_call, static
 from migrator.python.evidence import around
-from migrator.python.flow import binding_of
+from migrator.python.flow import binding_of, called_by_decorator
 from migrator.python.reads import Reads, is_keyword
 from migrator.python.project import Project
 from migrator.python.tree import PARAMETER, ParseError, Scope, Tree, lookup
@@ -519,7 +519,8 @@ class _Program:
             if holder(edit.via) is not None and any(via.name.split(".")[-1] == variable for via in edit.via)
         }
         # A plain name (``url = ...``) is not what an object's attribute of that name holds
-        # (``err.url``); a module's attribute (``settings.API``) is the module's name.
+        # (``err.url``); a module's attribute (``settings.API``) is the module's name. A
+        # function's calls are uses however it is reached (``dm.url(path)`` of a method).
         plain = all(
             "." not in via.name
             for work in self.rewrites
@@ -528,9 +529,14 @@ class _Program:
             if via.name.split(".")[-1] == variable
         )
         for use in self.tree.names.get(variable.removesuffix("()"), []):  # "api()": the calls of api
+            defined = self.tree.parent.get(use)
+            if variable.endswith("()") and isinstance(defined, cst.FunctionDef) and defined.name is use:
+                decorator = called_by_decorator(defined)
+                if decorator is not None:  # it may call the function with text of its own
+                    other = other or f"the decorator on line {self.tree.line_column(decorator)[0]}"
             if is_keyword(use, self.tree) or _is_assignment_target(use, self.tree):
                 continue
-            if plain and self._attribute(use) and not self.of_module(use):
+            if plain and not variable.endswith("()") and self._attribute(use) and not self.of_module(use):
                 continue
             start = self.tree.span(use)[0]
             if not self.may_be(use, homes):
