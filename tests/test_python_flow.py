@@ -237,7 +237,7 @@ def programs(draw):
     return "\n".join(lines) + "\n"
 
 
-@hypothesis_settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@hypothesis_settings(max_examples=400, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(programs())
 def test_every_request_is_its_v2_form_or_left_as_it_was(settings, program):
     result = run_python(program, settings)
