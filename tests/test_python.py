@@ -376,3 +376,13 @@ def test_a_path_datamimic_does_not_have_is_not_made_its_by_the_code_around_it(se
     """A Kubernetes call in a tool documented as DATAMIMIC's: a possible call, not one to migrate by hand."""
     source = '"""Audit the DATAMIMIC worker pods."""\nimport requests\n\ndef pods(get):\n    return get("/api/v1/namespaces/tdm/pods")\n'
     assert statuses(run_python(source, settings)) == [("DM000", "possible")]
+
+
+def test_a_call_is_reported_where_its_url_is_written(settings):
+    """url = ... on one line and the request on the next: the finding stands where the
+    path is, which is where a person changes it (and where the rewrite edits)."""
+    source = (
+        'import requests\n\nBASE = "https://acme.datamimic.io/api/v1"\n\n\ndef log(p, t):\n'
+        '    url = "/".join([BASE, p, "task", t, "log"])\n    return requests.get(url).text\n'
+    )
+    assert [f.line for f in run_python(source, settings).findings] == [7]

@@ -221,17 +221,23 @@ class _Program:
         self.handle(found, call.node, spans, lambda mapped: self.rewrite(call, mapped, spans))
 
     def anchor_at_endpoint(self, call: HttpCall, flat: Flat) -> None:
-        """Report a call through a wrapper (that has only this call) where the first text of
-        its endpoint's path written in the wrapper stands."""
-        if call.frame is None:
-            return
+        """Report a call where the first text of its endpoint's path is written: in a wrapper
+        (that has only this call), or in the local variable its URL is (``url = _url("task",
+        t, "log")`` on the line before ``requests.get(url)``)."""
         start = find_base(flat, self.settings.table.v1_base)
         if start < 0:
+            return
+        local = self._local_url(call) if call.frame is None else None
+        if call.frame is None and local is None:
             return
         for k in range(start + len(self.settings.table.v1_base), len(flat.text)):
             piece = flat.pieces[flat.where[k][0]]
             if isinstance(piece, Literal) and piece.offsets and flat.text[k] != "/":  # the path's first word
                 node = next((n for n in self.tree.strings if self.tree.span(n)[0] <= piece.offsets[0] < self.tree.span(n)[1]), None)
+                if local is not None:
+                    if node is not None and local[0] <= self.tree.span(node)[0] < local[1]:
+                        self.anchor[call.node] = node
+                    return
                 home = next((i for i, (function, _) in enumerate(call.through) if node is not None and self._inside(node, function)), None)
                 # The text is this call's alone when the wrapper it is written in, and each
                 # wrapper that reaches it from the call, has only this call (a shared
@@ -240,6 +246,16 @@ class _Program:
                     if all(len(self.values.flow.callers(f)) == 1 for f, _ in call.through[home:]):
                         self.anchor[call.node] = node
                     return
+
+    def _local_url(self, call: HttpCall) -> tuple[int, int] | None:
+        """The span of the one assignment, in the call's own function, of the name its URL is."""
+        if not isinstance(call.url, cst.Name):
+            return None
+        scope = self.tree.scope_of[call.node]
+        found = scope.assignments.get(call.url.value, [])
+        if len(found) != 1 or not isinstance(found[0][0], cst.BaseExpression) or found[0][1] is not scope:
+            return None
+        return self.tree.span(found[0][0])
 
     def _inside(self, node: cst.CSTNode, function: cst.FunctionDef) -> bool:
         start, end = self.tree.span(function)
