@@ -89,7 +89,7 @@ class _Program:
         node = self.anchor.get(node, node)
         position = self.tree.line_column(node)
         found = frontend.finding(self.settings, rule_id, status, position, message, self.tree.text(node))
-        if found is not None:
+        if found is not None and found not in self.findings[self.tree.path_of(node)]:
             self.findings[self.tree.path_of(node)].append(found)
 
     # ---------------------------------------------------------------- calls
@@ -221,16 +221,19 @@ class _Program:
         self.handle(found, call.node, spans, lambda mapped: self.rewrite(call, mapped, spans))
 
     def anchor_at_endpoint(self, call: HttpCall, flat: Flat) -> None:
-        """Report a call where the first text of its endpoint's path is written: in a wrapper
-        (that has only this call), or in the local variable its URL is (``url = _url("task",
-        t, "log")`` on the line before ``requests.get(url)``)."""
+        """Report a call where the first text of its endpoint (after the project) is written:
+        in a wrapper, once for all the calls that go through the same text, or in the local
+        variable its URL is (``url = _url("task", t, "log")`` on the line before
+        ``requests.get(url)``)."""
         start = find_base(flat, self.settings.table.v1_base)
         if start < 0:
             return
         local = self._local_url(call) if call.frame is None else None
         if call.frame is None and local is None:
             return
-        for k in range(start + len(self.settings.table.v1_base), len(flat.text)):
+        project = start + len(self.settings.table.v1_base) + 1
+        endpoint = flat.text.find("/", project)
+        for k in range(endpoint if endpoint > project else project, len(flat.text)):
             piece = flat.pieces[flat.where[k][0]]
             if isinstance(piece, Literal) and piece.offsets and flat.text[k] != "/":  # the path's first word
                 node = next((n for n in self.tree.strings if self.tree.span(n)[0] <= piece.offsets[0] < self.tree.span(n)[1]), None)
@@ -238,13 +241,8 @@ class _Program:
                     if node is not None and local[0] <= self.tree.span(node)[0] < local[1]:
                         self.anchor[call.node] = node
                     return
-                home = next((i for i, (function, _) in enumerate(call.through) if node is not None and self._inside(node, function)), None)
-                # The text is this call's alone when the wrapper it is written in, and each
-                # wrapper that reaches it from the call, has only this call (a shared
-                # _request() below it does not matter: the text is not written there).
-                if home is not None:
-                    if all(len(self.values.flow.callers(f)) == 1 for f, _ in call.through[home:]):
-                        self.anchor[call.node] = node
+                if node is not None and any(self._inside(node, function) for function, _ in call.through):
+                    self.anchor[call.node] = node
                     return
 
     def _local_url(self, call: HttpCall) -> tuple[int, int] | None:
@@ -319,7 +317,7 @@ class _Program:
             message = f"the v1 base of calls left alone as maybe not DATAMIMIC's (line {lines})"
             return frontend.finding(self.settings, "DM000", Status.POSSIBLE, position, message)
         calls -= self.possible
-        staying = sorted(self.tree.line_column(self.anchor.get(c, c))[0] for c in calls if c not in self.migrating)
+        staying = sorted({self.tree.line_column(self.anchor.get(c, c))[0] for c in calls if c not in self.migrating})
         if staying:
             where = f"the call on line {staying[0]}" if len(staying) == 1 else f"the calls on lines {', '.join(map(str, staying))}"
             message = f"this v1 base stays: {where} still use{'s' if len(staying) == 1 else ''} it on v1"
