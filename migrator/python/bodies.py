@@ -18,7 +18,7 @@ import libcst as cst
 
 from migrator.edits import ByteEdit
 from migrator.frontend import CannotRewrite
-from migrator.python.calls import Rewrite, callee, static
+from migrator.python.calls import HttpCall, Rewrite, callee, static
 from migrator.python.project import Project
 from migrator.python.tree import Scope
 from migrator.python.values import Values
@@ -251,8 +251,7 @@ class Requests:
         call = work.call
         if call.frame is None or call.request is None:
             return call.node
-        own = any(arg in call.request.args for arg in call.keywords.values())
-        if not own and any(arg.star == "**" for arg in call.request.args):
+        if not _wrappers_own_keywords(call) and any(arg.star == "**" for arg in call.request.args):
             return call.node
         if any(len(self.values.flow.callers(function)) != 1 for function, _ in call.through):
             raise CannotRewrite("the new form fields would go into a function other calls share")
@@ -304,11 +303,7 @@ class Requests:
         """Where the request's arguments are read: the call's scope, or the wrapper's frame when
         the wrapper passes arguments of its own (a function with one call)."""
         call = work.call
-        if call.frame is not None and call.request is not None and any(
-            arg in call.request.args for arg in call.keywords.values()
-        ):
-            return call.frame
-        return self.tree.scope_of[call.node]
+        return call.frame if _wrappers_own_keywords(call) else self.tree.scope_of[call.node]  # type: ignore[return-value]
 
     def path_value(self, node: cst.BaseExpression, scope: Scope) -> Content:
         text = static(node)
@@ -347,3 +342,8 @@ class Requests:
             return (Hole(f"os.path.basename({source})", self.tree.span(path), "py-expr"),)
         raise CannotRewrite("the upload's file name cannot be found")
 
+
+def _wrappers_own_keywords(call: HttpCall) -> bool:
+    """Whether the request's keywords are written in the wrapper it is made in (arguments of
+    its own), not handed on from the call site."""
+    return call.frame is not None and call.request is not None and any(arg in call.request.args for arg in call.keywords.values())

@@ -233,9 +233,13 @@ class _Program:
             return
         project = start + len(self.settings.table.v1_base) + 1
         endpoint = flat.text.find("/", project)
+        tried: set[int] = set()
         for k in range(endpoint if endpoint > project else project, len(flat.text)):
-            piece = flat.pieces[flat.where[k][0]]
-            if isinstance(piece, Literal) and piece.offsets and flat.text[k] != "/":  # the path's first word
+            index = flat.where[k][0]
+            piece = flat.pieces[index]
+            # Each piece's words, from the endpoint's first on, where its string is written.
+            if index not in tried and isinstance(piece, Literal) and piece.offsets and flat.text[k] != "/":
+                tried.add(index)
                 node = next((n for n in self.tree.strings if self.tree.span(n)[0] <= piece.offsets[0] < self.tree.span(n)[1]), None)
                 if local is not None:
                     if node is not None and local[0] <= self.tree.span(node)[0] < local[1]:

@@ -580,8 +580,8 @@ class Values:
         if len(found) != 1 or any(v.name == name and v.kind != "argument" for v in via):
             return [_known_by(hole, self._object_names(node, scope) if isinstance(node, cst.Attribute) else [])]
         value, value_scope = found[0]
-        if isinstance(scope, Frame) and scope.function is value_scope and value is not PARAMETER:
-            value_scope = scope  # a local of the function read through: its parameters stay bound
+        if value is not PARAMETER:
+            value_scope = _within(scope, value_scope)  # a local of the function read through: its parameters stay bound
         if isinstance(node, cst.Attribute) and value_scope.kind == "class" and node.attr.value in value_scope.annotations:
             # An annotated field (a dataclass's): its value is the default, not what instances hold.
             return [_known_by(hole, evidence.of_field(self.tree, value_scope, node.attr.value, None if value is PARAMETER else value))]
