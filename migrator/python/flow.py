@@ -16,6 +16,7 @@ The tree binds names; this module answers questions of that table per call site
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, replace
 
 import libcst as cst
@@ -72,15 +73,19 @@ class Flow:
         self.tree = tree
         self.wrappers: set[cst.FunctionDef] = set()  # functions read through as request wrappers
         self._callers: dict[cst.FunctionDef, list[cst.Call]] | None = None
-        self._bodies: dict[cst.FunctionDef, list[cst.CSTNode]] = {}
+        self._bodies: dict[cst.FunctionDef, dict[type, list[cst.CSTNode]]] = {}
 
-    def body(self, function: cst.FunctionDef) -> list[cst.CSTNode]:
-        """The nodes of a function's body, not of the functions, classes and lambdas in it."""
-        # Wrappers are read through at every call site: walking libcst's children each time
-        # was most of the time of a run.
+    def body(self, function: cst.FunctionDef, kind: type[cst.CSTNode]) -> list:
+        """The nodes of a kind (a concrete libcst type) in a function's body, not in the
+        functions, classes and lambdas in it."""
+        # Wrappers are read through at every call site: walking the body each time, and
+        # testing each node's type, was most of the time of a run.
         if function not in self._bodies:
-            self._bodies[function] = _body_nodes(function)
-        return self._bodies[function]
+            grouped: dict[type, list[cst.CSTNode]] = defaultdict(list)
+            for node in _body_nodes(function):
+                grouped[type(node)].append(node)
+            self._bodies[function] = grouped
+        return self._bodies[function].get(kind, [])
 
     def callers(self, function: cst.FunctionDef) -> list[cst.Call]:
         """The calls of a function in the run (those whose target can be told)."""
@@ -401,8 +406,8 @@ class Flow:
         kwargs = params.star_kwarg.name.value if params.star_kwarg is not None else None
         fn = positional[0].name.value
         forwards = [
-            node for node in self.body(target.function)
-            if isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and node.func.value == fn
+            node for node in self.body(target.function, cst.Call)
+            if isinstance(node.func, cst.Name) and node.func.value == fn
         ]  # fmt: skip
         if len(forwards) != 1 or not _forwards_all(forwards[0], star.name.value, kwargs):
             return None
@@ -439,9 +444,7 @@ class Flow:
     def _request_in(self, target: Target, frame: Frame, depth: int) -> tuple[cst.Call, HttpCall] | None:
         """The one request a function makes: an HTTP call, or a call of another wrapper."""
         found = []
-        for node in self.body(target.function):
-            if not isinstance(node, cst.Call):
-                continue
+        for node in self.body(target.function, cst.Call):
             direct = http_call(node)
             if direct is not None and self._opens_request(direct, target.scope):
                 continue  # urlopen(req): the request is the Request(...) req holds
@@ -477,7 +480,7 @@ class Flow:
 
     def returned(self, function: cst.FunctionDef) -> cst.BaseExpression | None:
         """The expression a function returns, when it has exactly one return."""
-        returns = [node for node in self.body(function) if isinstance(node, cst.Return)]
+        returns = self.body(function, cst.Return)
         if len(returns) == 1 and returns[0].value is not None:
             return returns[0].value
         return None

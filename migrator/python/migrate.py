@@ -280,6 +280,8 @@ class _Program:
             for offset in frontend.unfollowed(tree.source, self.settings, [])
             if offset not in offsets and not any(e.start < offset + base and offset < e.end for e in self.all_edits(tree))
         ]
+        if not offsets and not kept:
+            return  # and the module's positions are never computed
         reported = {f.line for f in self.findings[tree.path]} | {fix.finding.line for fix in fixes}
         file_evidence = names_datamimic(tree.source.decode("utf-8", "replace"), self.settings.table.evidence)
         strings = [(tree.byte_span(node), node) for node in tree.strings]

@@ -47,6 +47,7 @@ class Project:
             self.calls.extend(tree.calls)
             self.strings.extend(tree.strings)
         self.modules = {_module_name(path): tree for path, tree in self.trees.items() if path}
+        self._imports: dict[tuple[int, str], list | None] = {}  # by (id of the import, name)
 
     # ---------------------------------------------------------------- where things are
 
@@ -95,9 +96,13 @@ class Project:
         """What ``name`` is bound to where ``scope`` sees it, through imports from modules of the run."""
         found = lookup(name, scope)
         if len(found) == 1 and isinstance(found[0][0], (cst.Import, cst.ImportFrom)):
-            imported = self.imported(found[0][0], name, found[0][1])
-            if imported is not None:
-                return imported
+            # Names are looked up many times over (each call of a wrapper reads it again); what
+            # an import binds does not change during a run.
+            key = (id(found[0][0]), name)
+            if key not in self._imports:
+                self._imports[key] = self.imported(found[0][0], name, found[0][1])
+            if self._imports[key] is not None:
+                return self._imports[key]
         return found
 
     def imported(self, node: cst.Import | cst.ImportFrom, name: str, scope: Scope, depth: int = 0) -> list | None:

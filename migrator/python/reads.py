@@ -480,7 +480,7 @@ class Reads:
         if not callers or not isinstance(function, cst.FunctionDef):
             return [(caller, way.out(rest)) for caller, rest in callers]
         statement = self.tree.parent.get(node)
-        others = [r for r in self.flow.body(function) if isinstance(r, cst.Return) and r is not statement]
+        others = [r for r in self.flow.body(function, cst.Return) if r is not statement]
         out = []
         for caller, rest in callers:
             on = way.out(rest)

@@ -13,8 +13,6 @@ import dataclasses
 import difflib
 import re
 from collections import defaultdict
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -30,9 +28,10 @@ class ParseError(Exception):
 
 @dataclass(frozen=False)
 class _SpanState(CodegenState):
-    """Code generation that records where each node starts and ends (in characters)."""
+    """Code generation that records where each node starts and ends (in characters), by the
+    node's id: libcst nodes hash in Python, and this runs for every node of a module."""
 
-    spans: dict[cst.CSTNode, tuple[int, int]] = field(default_factory=dict)
+    spans: dict[int, tuple[int, int]] = field(default_factory=dict)
     position: int = 0
     _stack: list[int] = field(default_factory=list)
 
@@ -50,22 +49,33 @@ class _SpanState(CodegenState):
 
     def after_codegen(self, node: cst.CSTNode) -> None:
         start = self._stack.pop()
-        self.spans.setdefault(node, (start, self.position))
+        key = id(node)
+        if key not in self.spans:  # the syntactic position, recorded inside, counts
+            self.spans[key] = (start, self.position)
 
-    @contextmanager
     def record_syntactic_position(
         self, node: cst.CSTNode, *, start_node: cst.CSTNode | None = None, end_node: cst.CSTNode | None = None
-    ) -> Iterator[None]:
-        start = self.position
-        try:
-            yield
-        finally:
-            end = self.position
-            if start_node is not None:
-                start = self.spans[start_node][0]
-            if end_node is not None:
-                end = self.spans[end_node][1]
-            self.spans[node] = (start, end)
+    ) -> _SyntacticPosition:
+        return _SyntacticPosition(self, node, start_node, end_node)
+
+
+class _SyntacticPosition:
+    """``with state.record_syntactic_position(node)``: a class, as a generator-based context
+    manager costs several times more and libcst enters one for most nodes."""
+
+    __slots__ = ("state", "node", "start_node", "end_node", "start")
+
+    def __init__(self, state: _SpanState, node: cst.CSTNode, start_node: cst.CSTNode | None, end_node: cst.CSTNode | None) -> None:
+        self.state, self.node, self.start_node, self.end_node = state, node, start_node, end_node
+
+    def __enter__(self) -> None:
+        self.start = self.state.position
+
+    def __exit__(self, *exc: object) -> None:
+        spans = self.state.spans
+        start = self.start if self.start_node is None else spans[id(self.start_node)][0]
+        end = self.state.position if self.end_node is None else spans[id(self.end_node)][1]
+        spans[id(self.node)] = (start, end)
 
 
 @dataclass
@@ -158,11 +168,24 @@ def children(node: cst.CSTNode) -> list[cst.CSTNode]:
     out: list[cst.CSTNode] = []
     for name in fields:
         value = getattr(node, name)
-        if isinstance(value, cst.CSTNode):
+        kind = type(value)
+        if kind is tuple or kind is list:
+            out.extend(item for item in value if _is_node(type(item)))
+        elif _is_node(kind):
             out.append(value)
-        elif type(value) is tuple or type(value) is list:
-            out.extend(item for item in value if isinstance(item, cst.CSTNode))
     return out
+
+
+_NODE_TYPES: dict[type, bool] = {}
+
+
+def _is_node(kind: type) -> bool:
+    # isinstance() against libcst's abstract classes goes through ABCMeta on every call:
+    # asked once per type, the walk costs a third less.
+    known = _NODE_TYPES.get(kind)
+    if known is None:
+        known = _NODE_TYPES[kind] = issubclass(kind, cst.CSTNode)
+    return known
 _RECORDED = {
     cst.Call, cst.Name, cst.FunctionDef, cst.ClassDef, cst.Assign, cst.AnnAssign, cst.AugAssign,
     cst.For, cst.CompFor, cst.WithItem, cst.Import, cst.ImportFrom, cst.SimpleString, cst.FormattedString,
@@ -196,7 +219,7 @@ class Tree:
         self.strings: list[cst.SimpleString | cst.FormattedString] = []
         self.names: dict[str, list[cst.Name]] = defaultdict(list)
         self.module_scope = Scope(self.module, "module", None)
-        self._spans: dict[cst.CSTNode, tuple[int, int]] | None = None
+        self._spans: dict[int, tuple[int, int]] | None = None  # by id(node)
         self._align: _Alignment | None = None
         self._walk()
 
@@ -217,40 +240,42 @@ class Tree:
 
     def _record(self, node: cst.CSTNode, scope: Scope) -> Scope:
         """Note what the node says; return the scope its children are in."""
-        if isinstance(node, cst.Call):
+        # Exact types: libcst's node classes are abstract-based, and isinstance() on them is
+        # slow enough to matter on every node of every module.
+        kind = type(node)
+        if kind is cst.Call:
             self.calls.append(node)
             self.scope_of[node] = scope
-        elif isinstance(node, (cst.SimpleString, cst.FormattedString)):
+        elif kind is cst.SimpleString or kind is cst.FormattedString:
             self.strings.append(node)
             self.scope_of[node] = scope
-        elif isinstance(node, cst.Name):
+        elif kind is cst.Name:
             self.names[node.value].append(node)
             self.scope_of[node] = scope
-        elif isinstance(node, (cst.FunctionDef, cst.ClassDef)):
-            kind = "class" if isinstance(node, cst.ClassDef) else "function"
-            inner = Scope(node, kind, scope, node.name.value)
+        elif kind is cst.FunctionDef or kind is cst.ClassDef:
+            inner = Scope(node, "class" if kind is cst.ClassDef else "function", scope, node.name.value)
             self.scope_of[node] = inner
             scope.assignments[node.name.value].append((node, scope))
-            if isinstance(node, cst.FunctionDef):
+            if kind is cst.FunctionDef:
                 params = node.params
                 stars = [star for star in (params.star_arg, params.star_kwarg) if isinstance(star, cst.Param)]
                 for param in (*params.params, *params.kwonly_params, *params.posonly_params, *stars):
                     inner.assignments[param.name.value].append((PARAMETER, inner))
             return inner
-        elif isinstance(node, cst.Assign):
+        elif kind is cst.Assign:
             for target in node.targets:
                 self._assign(target.target, node.value, scope)
-        elif isinstance(node, (cst.AnnAssign, cst.AugAssign)):
-            self._assign(node.target, node.value if isinstance(node, cst.AnnAssign) else PARAMETER, scope)
-            if isinstance(node, cst.AnnAssign):
+        elif kind is cst.AnnAssign or kind is cst.AugAssign:
+            self._assign(node.target, node.value if kind is cst.AnnAssign else PARAMETER, scope)
+            if kind is cst.AnnAssign:
                 self._annotate(node.target, node.annotation.annotation, scope)
-        elif isinstance(node, (cst.For, cst.CompFor)):
+        elif kind is cst.For or kind is cst.CompFor:
             self._assign(node.target, PARAMETER, scope)
-        elif isinstance(node, cst.WithItem) and node.asname is not None:
+        elif kind is cst.WithItem and node.asname is not None:
             self._assign(node.asname.name, node.item, scope)
-        elif isinstance(node, cst.Global):
+        elif kind is cst.Global:
             scope.globals.update(item.name.value for item in node.names)
-        elif isinstance(node, (cst.Import, cst.ImportFrom)) and not isinstance(node.names, cst.ImportStar):
+        elif (kind is cst.Import or kind is cst.ImportFrom) and not isinstance(node.names, cst.ImportStar):
             for alias in node.names:
                 bound = alias.asname.name if alias.asname else alias.name
                 if isinstance(bound, cst.Name):
@@ -307,9 +332,9 @@ class Tree:
         if self._spans is None:
             state = _SpanState(default_indent=self.module.default_indent, default_newline=self.module.default_newline)
             self.module._codegen(state)
-            self._spans = {node: (start + self.base, end + self.base) for node, (start, end) in state.spans.items()}
+            self._spans = {key: (start + self.base, end + self.base) for key, (start, end) in state.spans.items()}
             self.code = "".join(state.tokens)
-        return self._spans[node]
+        return self._spans[id(node)]
 
     def code_at(self, start: int, end: int) -> str:
         """The code between two global offsets."""
