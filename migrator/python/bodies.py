@@ -219,7 +219,7 @@ class Requests:
     # ---------------------------------------------------------------- form fields
 
     def add_form_fields(self, work: Rewrite) -> None:
-        if self.keyword(work, "files") is None:
+        if self.keyword(work, "files") is None and not _written_in_request(work.call, "files"):
             raise CannotRewrite("the upload has no files= argument")
         items = list(work.rule.request.form_add)
         data = self.mapping(work, "data", editing=True)
@@ -341,6 +341,12 @@ class Requests:
             source = self.tree.text(path)
             return (Hole(f"os.path.basename({source})", self.tree.span(path), "py-expr"),)
         raise CannotRewrite("the upload's file name cannot be found")
+
+
+def _written_in_request(call: HttpCall, name: str) -> bool:
+    """Whether a wrapper's request has the keyword written itself: the call site's keywords
+    are all a wrapper with several callers is read with."""
+    return call.request is not None and any(arg.keyword is not None and arg.keyword.value == name for arg in call.request.args)
 
 
 def _wrappers_own_keywords(call: HttpCall) -> bool:
