@@ -406,3 +406,21 @@ def test_concurrent_requests_may_come_in_another_order(table):
     assert compare(Run(v1, "", 0), Run(v2, "", 0), table, ("*",)) == []
     wrong = [v2[0], get("/api/v2/projects/p/tasks/t/artifacts/c.csv/download")]
     assert compare(Run(v1, "", 0), Run(wrong, "", 0), table, ("*",))
+
+
+def test_calls_left_on_v1_may_make_the_original_request_and_nothing_else(table):
+    """Against a server answering both versions, a partly migrated program may make a call's
+    v1 request unchanged (it was reported and left), in any order; a request half moved to v2
+    (its base migrated under a call that stays) or another exit status is still caught."""
+    from migrator.verify.emulator import Recorded
+    from migrator.verify.run import Run, compare
+
+    def get(path):
+        return Recorded("GET", path, ())
+
+    v1 = [get("/api/v1/p/info"), get("/api/v1/p/task/t/artifact/download/a.csv")]
+    partly = [get("/api/v1/p/task/t/artifact/download/a.csv"), get("/api/v2/projects/p")]
+    assert compare(Run(v1, "", 0), Run(partly, "", 0), table, ("*",), left_on_v1=True) == []
+    half_moved = [get("/api/v2/projects/p"), get("/api/v2/p/task/t/artifact/download/a.csv")]
+    assert compare(Run(v1, "", 0), Run(half_moved, "", 0), table, ("*",), left_on_v1=True)
+    assert compare(Run(v1, "", 0), Run(partly, "", 22), table, ("*",), left_on_v1=True) == ["exit status 0 became 22"]
