@@ -70,7 +70,9 @@ class _Program:
         calls: list[HttpCall] = []
         for node in self.tree.calls:
             scope = self.tree.scope_of[node]
-            call = http_call(node) or flow.wrapped(node, scope) or flow.forwarded(node, scope) or flow.partial(node, scope)
+            # A method of the run's own class (``api.get(rel)`` of a wrapper class) is its
+            # wrapper's request, whatever its name says.
+            call = flow.wrapped(node, scope) or http_call(node) or flow.forwarded(node, scope) or flow.partial(node, scope)
             if call is not None:
                 calls.append(call)
             elif callee(node) in SUBPROCESS:
@@ -556,6 +558,8 @@ class _Program:
                     other = other or f"the decorator on line {self.tree.line_column(decorator)[0]}"
             if is_keyword(use, self.tree) or _is_assignment_target(use, self.tree):
                 continue
+            if variable.endswith("()") and self.library_method(use):
+                continue
             if plain and not variable.endswith("()") and self._attribute(use) and not self.of_module(use):
                 continue
             start = self.tree.span(use)[0]
@@ -581,6 +585,20 @@ class _Program:
                 other = other or line
         return None, other
 
+
+    def library_method(self, use: cst.Name) -> bool:
+        """Whether a name is the method of an HTTP library's client or module
+        (``self.http.get`` of a ``requests.Session()``, ``requests.get``), never a function of
+        the run of that name."""
+        if not self._attribute(use):
+            return False
+        owner = self.tree.parent[use].value  # type: ignore[attr-defined]
+        scope = self.tree.scope_of.get(use) or self.tree.tree_of(use).module_scope
+        if isinstance(owner, cst.Name) and owner.value in _LIBRARIES:
+            found = self.tree.lookup(owner.value, scope)
+            return len(found) == 1 and isinstance(found[0][0], cst.Import)
+        origin = self.values.origin(owner, scope) if isinstance(owner, (cst.Name, cst.Attribute)) else None
+        return origin is not None and isinstance(origin[0], cst.Call) and callee(origin[0]) in CLIENTS
 
     def of_module(self, use: cst.Name) -> bool:
         """Whether an attribute is read on a name imported (a module, or what may be one)."""
@@ -608,6 +626,9 @@ class _Program:
         if resolved is None:
             return True  # imported from a module the run cannot tell: it may be the one
         return any(self.tree.owns(node) and self.tree.path_of(node) in homes for node, _ in resolved)
+
+
+_LIBRARIES = {"requests", "httpx", "aiohttp"}
 
 
 def _is_assignment_target(name: cst.Name, tree: Tree) -> bool:
