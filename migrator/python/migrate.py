@@ -215,6 +215,7 @@ class _Program:
         # site), and every expansion its URL came through on the way.
         spans = [self.tree.span(call.node if call.frame is not None else call.url)]
         spans += [via.span for piece in flat.pieces for via in piece.via]
+        spans += [use for piece in flat.pieces for via in piece.via for use in self.values.filled.get(via.span, ())]
         if call.receiver is not None:
             spans.append(self.tree.span(call.receiver))  # the client it is made on: a use of that client
         spans += self.receiver_spans.get(call.node, [])
@@ -247,7 +248,9 @@ class _Program:
                     if node is not None and local[0] <= self.tree.span(node)[0] < local[1]:
                         self.anchor[call.node] = node
                     return
-                if node is not None and any(self._inside(node, function) for function, _ in call.through):
+                # A template chosen by key from a dict (``ENDPOINTS[name]``): where it is written.
+                chosen = any(via.span in self.values.entries for via in piece.via)
+                if node is not None and (chosen or any(self._inside(node, function) for function, _ in call.through)):
                     self.anchor[call.node] = node
                     return
 
@@ -550,7 +553,8 @@ class _Program:
             for via in edit.via
             if via.name.split(".")[-1] == variable
         )
-        for use in self.tree.names.get(variable.removesuffix("()"), []):  # "api()": the calls of api
+        # "api()": the calls of api; "ENDPOINTS[info]": every read of ENDPOINTS.
+        for use in self.tree.names.get(variable.removesuffix("()").split("[")[0], []):
             defined = self.tree.parent.get(use)
             if variable.endswith("()") and isinstance(defined, cst.FunctionDef) and defined.name is use:
                 decorator = called_by_decorator(defined)
