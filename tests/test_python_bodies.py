@@ -59,6 +59,26 @@ print(r.text)
 params = {"limit": "10"}
 print(requests.get(f"{BASE}/p1/task/t1/log", params=params, headers=AUTH).text)
 """,
+    "a dict the caller hands a urllib wrapper that sends json.dumps of it": """
+import json
+import urllib.request
+
+
+def _request(method, path, body=None):
+    data = json.dumps(body).encode() if body is not None else None
+    req = urllib.request.Request(BASE + path, data=data, method=method, headers={**AUTH, "Content-Type": "application/json"})
+    with urllib.request.urlopen(req) as resp:
+        return json.load(resp)
+
+
+def schedule(crontab):
+    body = {"envs": "stage", "crontab": crontab, "queue": "default", "infinite": False}
+    return _request("POST", "/p1/generate/advanced", body)
+
+
+_request("GET", "/p1/info")
+schedule("0 0 * * *")
+""",
     "upload with the file in a name": """
 with open("data.csv", "w") as out:
     out.write("a,b\\n1,2\\n")
@@ -88,6 +108,20 @@ body["new_name"] = "c.csv"
 body = {"envs": "stage", "crontab": "0 0 * * *", "queue": "q", "infinite": False}
 requests.post(f"{BASE}/p1/generate/advanced", json=body, headers=AUTH)
 requests.post("https://audit.example.org/log", json=body)
+""",
+    "a dict handed to a urllib wrapper and kept by the caller": """
+import json
+import urllib.request
+
+
+def _request(path, body):
+    req = urllib.request.Request(BASE + path, data=json.dumps(body).encode(), headers=AUTH)
+    return urllib.request.urlopen(req).read()
+
+
+body = {"envs": "stage", "crontab": "0 0 * * *", "queue": "q", "infinite": False}
+_request("/p1/generate/advanced", body)
+print(body["queue"])
 """,
     "a body updated by a method": """
 body = {"envs": "stage", "crontab": "0 0 * * *"}

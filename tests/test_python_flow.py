@@ -685,3 +685,63 @@ def test_a_method_that_builds_urls_is_held_by_a_call_that_stays(settings):
         'print(session.request("GET", dm.url("/p1/task/t1")).json()["task_count"])\n'
     )
     assert assert_one_plan(source, settings) == source
+
+
+# A click CLI: the group makes the client into ctx.obj, each command receives it with @pass_obj.
+CLICK_OBJ = '''\
+"""Inspect DATAMIMIC tasks."""
+from urllib.parse import urljoin
+
+import click
+
+
+class Api:
+    def __init__(self, url, project):
+        self.root = urljoin(url + "/", f"api/v1/{{project}}/")
+        self.http = requests.Session()
+
+    def get(self, rel, **kw):
+        return self.http.get(urljoin(self.root, rel), **kw)
+
+
+@click.group()
+@click.option("--url", envvar="DATAMIMIC_URL")
+@click.option("--project")
+@click.pass_context
+def cli(ctx, url, project):
+    ctx.obj = Api(url, project)
+
+
+@cli.command()
+@click.argument("task_id")
+@click.pass_obj
+def status(api, task_id):
+    print(api.get(f"task/{{task_id}}").json()["result"][0]["status"])
+
+
+@cli.command()
+@click.argument("task_id")
+@click.pass_obj
+def log(api, task_id):
+    print(api.get(f"task/{{task_id}}/log").text{extra})
+
+
+if __name__ == "__main__":
+    for command in ("status", "log"):
+        cli(["--url", "{HOST}", "--project", "p1", command, "t1"], standalone_mode=False)
+'''
+
+
+def test_a_client_a_click_group_hands_its_commands_is_their_wrapper(settings):
+    new = assert_one_plan(CLICK_OBJ.format(HOST=HOST, extra=""), settings)
+    assert 'f"api/v2/projects/{project}/"' in new
+    assert 'api.get(f"tasks/{task_id}/metadata").json()["status"]' in new
+    assert 'api.get(f"tasks/{task_id}/logs?encode=false").text' in new
+
+
+def test_a_command_reading_what_v2_lacks_keeps_the_clients_base_and_every_call_says_why(settings):
+    source = CLICK_OBJ.format(HOST=HOST, extra='.splitlines()[0], api.get(f"task/{task_id}").json()["task_count"]')
+    result = run_python(source, settings)
+    lines = {f.line for f in result.findings if f.status is not Status.MIGRATED}
+    assert {9, 28, 35} <= lines  # the base, and each call
+    assert assert_one_plan(source, settings) == source

@@ -140,6 +140,36 @@ r = requests.get(v1_url(DATAMIMIC_URL, "p1", "task", "t1"))
 print(r.json()["result"][0]["status"])
 print([f["name"] for f in requests.get(v1_url(DATAMIMIC_URL, "p1", "files")).json()["files"]])
 """,
+    "str.format templates in a dict, chosen by a key a wrapper passes on": f"""
+BASE = "{HOST}/api/v1"
+ENDPOINTS = {{
+    "info": "{{base}}/{{project}}/info",
+    "files": "{{base}}/{{project}}/files",
+}}
+
+
+def _url(name):
+    return ENDPOINTS[name].format(base=BASE, project="p1")
+
+
+def call(name):
+    return requests.get(_url(name))
+
+
+call("info").raise_for_status()
+print([f["name"] for f in call("files").json()["files"]])
+""",
+    "a str.format template a builder fills with a constant": f"""
+BASE = "{HOST}/api/v1"
+INFO = "{{base}}/p1/info"
+
+
+def url(template):
+    return template.format(base=BASE)
+
+
+requests.get(url(INFO)).raise_for_status()
+""",
     "text after what lstrip keeps": f"""
 FILES = "/files"
 print([f["name"] for f in requests.get(f"{HOST}/api/v1/p1/" + FILES.lstrip("/")).json()["files"]])
@@ -187,6 +217,17 @@ BASE = "{HOST}/api/v1"
 tid = sys.argv[1] if len(sys.argv) > 5 else ""
 r = requests.get("/".join([BASE, "p1", "task", tid or "t1"]))
 print(r.json()["result"][0]["status"])
+""",
+    "a template in a dict whose entries are set elsewhere too": f"""
+ENDPOINTS = {{"info": "{HOST}/api/v1/{{project}}/info"}}
+ENDPOINTS["info"] = ENDPOINTS["info"].replace("/info", "/info/")
+
+
+def call(name):
+    return requests.get(ENDPOINTS[name].format(project="p1"))
+
+
+call("info").raise_for_status()
 """,
     "the one call of an artifact file through *parts": f"""
 def _url(*parts):
@@ -302,3 +343,22 @@ def test_parts_joined_onto_a_base_joined_in_another_module(tmp_path, settings):
     assert results[str(package / "client.py")].migrated.decode() == client.replace(
         "settings.project]", '"projects/" + settings.project]'
     )
+
+
+def test_a_call_through_a_dict_of_templates_is_reported_where_its_template_is_written(settings):
+    source = f"""
+BASE = "{HOST}/api/v1"
+ENDPOINTS = {{
+    "task": "{{base}}/{{project}}/task/{{task}}",
+}}
+
+
+def call(name, task):
+    return requests.get(ENDPOINTS[name].format(base=BASE, project="p1", task=task))
+
+
+print(call("task", "t1").json()["task_count"])
+"""
+    result = run_python(source, settings)
+    assert ("DM107", 4) in {(f.rule, f.line) for f in result.findings if f.status is not Status.MIGRATED}
+    assert assert_one_plan(source, settings) == source

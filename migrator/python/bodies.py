@@ -20,7 +20,8 @@ from migrator.edits import ByteEdit
 from migrator.frontend import CannotRewrite
 from migrator.python.calls import HttpCall, Rewrite, callee, static
 from migrator.python.project import Project
-from migrator.python.tree import Scope
+from migrator.python.flow import binding_of
+from migrator.python.tree import PARAMETER, Scope
 from migrator.python.values import Values
 from migrator.urls import Content, Hole, Literal, collapse, percent_encode
 
@@ -262,8 +263,42 @@ class Requests:
     def json_body(self, work: Rewrite, editing: bool = False) -> Mapping:
         body = self.mapping(work, "json", editing)
         if body is None:
+            body = self.encoded_body(work, editing)
+        if body is None:
             raise CannotRewrite("the body is not given as json=")
         return body
+
+    def encoded_body(self, work: Rewrite, editing: bool) -> Mapping | None:
+        """``Request(url, data=json.dumps(body).encode())`` in a wrapper, ``body`` the caller's
+        dict (``data = json.dumps(body).encode() if body is not None else None``): the dict the
+        call site hands the wrapper, read and edited where the caller writes it."""
+        call = work.call
+        request = call.request
+        if request is None or call.frame is None or callee(request) != "Request":
+            return None
+        data = next((arg.value for arg in request.args if arg.keyword is not None and arg.keyword.value == "data"), None)
+        if data is None and len(request.args) > 1 and request.args[1].keyword is None:
+            data = request.args[1].value
+        scope: Scope = call.frame
+        if isinstance(data, cst.Name):  # data = json.dumps(body).encode(): a local of the wrapper, read in its frame
+            found = self.tree.lookup(data.value, scope)
+            data = found[0][0] if len(found) == 1 and found[0][1] is call.frame.function else None  # type: ignore[assignment,attr-defined]
+        holder = _dumped(data)
+        # Through the wrapper's parameters to the name the caller holds the dict in.
+        while isinstance(holder, cst.Name):
+            found = self.tree.lookup(holder.value, scope)
+            binding = binding_of(scope, holder.value, found[0][1]) if len(found) == 1 and found[0][0] is PARAMETER else None
+            if binding is None:
+                break
+            holder, scope = binding.value, binding.scope
+        origin = self.values.origin(holder, scope) if isinstance(holder, cst.Name) else None
+        if origin is None or origin[0] is PARAMETER:
+            return None
+        found = self._literal(origin[0], origin[1])
+        if found is None:
+            return None
+        self._add_assigned(found, holder, work, editing)  # type: ignore[arg-type]
+        return found
 
     def rewrite_json_body(self, work: Rewrite) -> None:
         """Drop and rename keys of the body where they are written, keeping its layout."""
@@ -353,3 +388,15 @@ def _wrappers_own_keywords(call: HttpCall) -> bool:
     """Whether the request's keywords are written in the wrapper it is made in (arguments of
     its own), not handed on from the call site."""
     return call.frame is not None and call.request is not None and any(arg in call.request.args for arg in call.keywords.values())
+
+
+def _dumped(node: cst.CSTNode | None) -> cst.BaseExpression | None:
+    """``X`` of ``json.dumps(X).encode()``, also as ``... if X is not None else None``."""
+    if isinstance(node, cst.IfExp) and isinstance(node.orelse, cst.Name) and node.orelse.value == "None":
+        node = node.body
+    if isinstance(node, cst.Call) and callee(node) == "encode" and isinstance(node.func, cst.Attribute):
+        node = node.func.value
+    if isinstance(node, cst.Call) and callee(node) == "dumps" and len(node.args) == 1 and not node.args[0].star:
+        return node.args[0].value
+    return None
+

@@ -226,7 +226,7 @@ class Flow:
                 return None
             value, value_scope = found[0]
             if value is PARAMETER:
-                return self._annotated(node.value, value_scope)
+                return self._annotated(node.value, value_scope) or self._context_object(node.value, value_scope)
         elif isinstance(node, cst.Attribute):
             owner = self.instance_class(node.value, scope, depth + 1)
             if owner is None:
@@ -243,6 +243,33 @@ class Flow:
         else:
             return None
         return self._made_by(value, value_scope) if isinstance(value, cst.Call) else None
+
+    def _context_object(self, name: str, function: Scope) -> Scope | None:
+        """The first parameter of a click command decorated ``@click.pass_obj``: the context's
+        ``obj``, when every ``ctx.obj = ...`` of the run makes an instance of one class of the
+        run and no call passes ``obj=`` of its own."""
+        node = function.node
+        if not isinstance(node, cst.FunctionDef) or "pass_obj" not in _decorators(node):
+            return None
+        positional = [*node.params.posonly_params, *node.params.params]
+        if not positional or positional[0].name.value != name:
+            return None
+        made: dict[int, Scope | None] = {}
+        for use in self.tree.names.get("obj", []):
+            parent = self.tree.parent.get(use)
+            if isinstance(parent, cst.Arg) and parent.keyword is use:
+                return None  # cli(obj=...), Context(obj=...): set where the flow does not look
+            if not (isinstance(parent, cst.Attribute) and parent.attr is use):
+                continue
+            holder = self.tree.parent.get(parent)
+            if isinstance(holder, cst.AugAssign) or isinstance(holder, cst.AnnAssign):
+                return None
+            if isinstance(holder, cst.AssignTarget):
+                assign = self.tree.parent.get(holder)
+                value = assign.value if isinstance(assign, cst.Assign) else None
+                owner = self._made_by(value, self.tree.scope_of[value]) if isinstance(value, cst.Call) else None
+                made[id(owner)] = owner
+        return next(iter(made.values())) if len(made) == 1 else None
 
     def _made_by(self, call: cst.Call, scope: Scope) -> Scope | None:
         """The class of what ``Cls(...)`` or ``Cls.from_env(...)`` (a classmethod returning

@@ -70,7 +70,9 @@ class _Program:
         calls: list[HttpCall] = []
         for node in self.tree.calls:
             scope = self.tree.scope_of[node]
-            call = http_call(node) or flow.wrapped(node, scope) or flow.forwarded(node, scope) or flow.partial(node, scope)
+            # A method of the run's own class (``api.get(rel)`` of a wrapper class) is its
+            # wrapper's request, whatever its name says.
+            call = flow.wrapped(node, scope) or http_call(node) or flow.forwarded(node, scope) or flow.partial(node, scope)
             if call is not None:
                 calls.append(call)
             elif callee(node) in SUBPROCESS:
@@ -213,6 +215,7 @@ class _Program:
         # site), and every expansion its URL came through on the way.
         spans = [self.tree.span(call.node if call.frame is not None else call.url)]
         spans += [via.span for piece in flat.pieces for via in piece.via]
+        spans += [use for piece in flat.pieces for via in piece.via for use in self.values.filled.get(via.span, ())]
         if call.receiver is not None:
             spans.append(self.tree.span(call.receiver))  # the client it is made on: a use of that client
         spans += self.receiver_spans.get(call.node, [])
@@ -245,7 +248,9 @@ class _Program:
                     if node is not None and local[0] <= self.tree.span(node)[0] < local[1]:
                         self.anchor[call.node] = node
                     return
-                if node is not None and any(self._inside(node, function) for function, _ in call.through):
+                # A template chosen by key from a dict (``ENDPOINTS[name]``): where it is written.
+                chosen = any(via.span in self.values.entries for via in piece.via)
+                if node is not None and (chosen or any(self._inside(node, function) for function, _ in call.through)):
                     self.anchor[call.node] = node
                     return
 
@@ -548,13 +553,16 @@ class _Program:
             for via in edit.via
             if via.name.split(".")[-1] == variable
         )
-        for use in self.tree.names.get(variable.removesuffix("()"), []):  # "api()": the calls of api
+        # "api()": the calls of api; "ENDPOINTS[info]": every read of ENDPOINTS.
+        for use in self.tree.names.get(variable.removesuffix("()").split("[")[0], []):
             defined = self.tree.parent.get(use)
             if variable.endswith("()") and isinstance(defined, cst.FunctionDef) and defined.name is use:
                 decorator = called_by_decorator(defined)
                 if decorator is not None:  # it may call the function with text of its own
                     other = other or f"the decorator on line {self.tree.line_column(decorator)[0]}"
             if is_keyword(use, self.tree) or _is_assignment_target(use, self.tree):
+                continue
+            if variable.endswith("()") and self.library_method(use):
                 continue
             if plain and not variable.endswith("()") and self._attribute(use) and not self.of_module(use):
                 continue
@@ -582,6 +590,20 @@ class _Program:
         return None, other
 
 
+    def library_method(self, use: cst.Name) -> bool:
+        """Whether a name is the method of an HTTP library's client or module
+        (``self.http.get`` of a ``requests.Session()``, ``requests.get``), never a function of
+        the run of that name."""
+        if not self._attribute(use):
+            return False
+        owner = self.tree.parent[use].value  # type: ignore[attr-defined]
+        scope = self.tree.scope_of.get(use) or self.tree.tree_of(use).module_scope
+        if isinstance(owner, cst.Name) and owner.value in _LIBRARIES:
+            found = self.tree.lookup(owner.value, scope)
+            return len(found) == 1 and isinstance(found[0][0], cst.Import)
+        origin = self.values.origin(owner, scope) if isinstance(owner, (cst.Name, cst.Attribute)) else None
+        return origin is not None and isinstance(origin[0], cst.Call) and callee(origin[0]) in CLIENTS
+
     def of_module(self, use: cst.Name) -> bool:
         """Whether an attribute is read on a name imported (a module, or what may be one)."""
         owner = self.tree.parent[use].value  # type: ignore[attr-defined]
@@ -608,6 +630,9 @@ class _Program:
         if resolved is None:
             return True  # imported from a module the run cannot tell: it may be the one
         return any(self.tree.owns(node) and self.tree.path_of(node) in homes for node, _ in resolved)
+
+
+_LIBRARIES = {"requests", "httpx", "aiohttp"}
 
 
 def _is_assignment_target(name: cst.Name, tree: Tree) -> bool:

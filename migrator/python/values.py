@@ -99,6 +99,10 @@ class Values:
         self.flow = Flow(tree)
         # (start, end) of a plain string's text -> the string, to drop a string an edit empties
         self.strings: dict[tuple[int, int], cst.SimpleString] = {}
+        # A format field filled by a name (``{base}`` by ``base=BASE``) -> where the name is
+        # read: the template's field is the name's expansion, the argument its use.
+        self.filled: dict[tuple[int, int], set[tuple[int, int]]] = {}
+        self.entries: set[tuple[int, int]] = set()  # where a dict's entry is chosen by key (see entry)
 
     def pieces(
         self, node: cst.CSTNode, scope: Scope, via: tuple[Via, ...] = (), depth: int = 0, context: str = EXPRESSION
@@ -120,6 +124,9 @@ class Values:
         if isinstance(node, cst.Call):
             return self.call(node, scope, via, depth, context)
         if isinstance(node, cst.Subscript):
+            entry = self.entry(node, scope, via, depth)
+            if entry is not None:
+                return entry
             env = _environment_name(node)
             return [self.hole(node, context, via, env)]
         if isinstance(node, cst.BooleanOperation) and isinstance(node.operator, cst.Or):
@@ -516,6 +523,7 @@ class Values:
         if argument is None or not plain:
             return [hole]
         if isinstance(argument, (cst.Name, cst.Attribute)):
+            self.filled.setdefault(span, set()).add(self.tree.span(argument))
             return self.variable(argument, scope, literal.via, depth + 1, (span, literal.context, source))
         if isinstance(argument, (cst.SimpleString, cst.FormattedString, cst.ConcatenatedString)):
             return self.pieces(argument, scope, literal.via, depth + 1)
@@ -557,6 +565,40 @@ class Values:
             elif last.text[-1] in chars:
                 return None
         return inner
+
+    def entry(self, node: cst.Subscript, scope: Scope, via: tuple[Via, ...], depth: int) -> list[Piece] | None:
+        """``ENDPOINTS[name]``: the entry of a dict of templates written out once and only ever
+        read by key, at a key whose text is known (``name`` bound to ``"info"`` by the call
+        read through). The entry is shared by the calls that choose its key."""
+        index = node.slice[0].slice if len(node.slice) == 1 else None
+        if not isinstance(node.value, cst.Name) or not isinstance(index, cst.Index) or not self._only_read_by_key(node.value.value):
+            return None
+        key = self.pieces(index.value, scope, (), depth + 1)
+        found = self.tree.lookup(node.value.value, scope)
+        if len(key) != 1 or not isinstance(key[0], Literal) or not key[0].text.isidentifier() or len(found) != 1 or not isinstance(found[0][0], cst.Dict):
+            return None
+        table, table_scope = found[0]
+        values = [e.value for e in table.elements if isinstance(e, cst.DictElement) and self._static(e.key) == key[0].text]  # type: ignore[union-attr]
+        if len(values) != 1 or not all(isinstance(e, cst.DictElement) and self._static(e.key) is not None for e in table.elements):  # type: ignore[union-attr]
+            return None
+        # Each entry is a definition of its own, changed by the calls that choose it; its uses
+        # are the dict's reads (ENDPOINTS[name] of every key).
+        expansion = Via(f"{node.value.value}[{key[0].text}]", self.tree.text(node), self.tree.span(node), EXPRESSION)
+        self.entries.add(expansion.span)
+        return self.pieces(values[0], table_scope, (*via, expansion), depth + 1)
+
+    def _only_read_by_key(self, name: str) -> bool:
+        """Whether every use of ``name`` in the run is its one assignment or a read of one key
+        (no entry set, deleted or changed, the dict never passed on)."""
+        for use in self.tree.names.get(name, []):
+            parent = self.tree.parent.get(use)
+            if isinstance(parent, cst.AssignTarget):
+                continue
+            if not (isinstance(parent, cst.Subscript) and parent.value is use):
+                return False
+            if isinstance(self.tree.parent.get(parent), (cst.AssignTarget, cst.AugAssign, cst.Del, cst.AnnAssign)):
+                return False
+        return True
 
     # ---------------------------------------------------------------- names
 
