@@ -358,6 +358,22 @@ def test_a_blocked_call_names_the_read_that_blocks_it(settings):
     ]
 
 
+def test_a_response_used_whole_is_called_the_whole_answer(settings):
+    """async-task-poller: a wrapper's whole answer handed to gather() has no path to name."""
+    source = f'def artifacts(p):\n    return requests.get(f"{H}/{{p}}/task/t/artifacts").json()\n\nkeep(artifacts("p"))\n'
+    found = [m for m in messages(check_noop(source, settings, "python")) if "response:" in m]
+    assert found and all("is the whole answer: v2 wraps the list" in m and " reads .:" not in m for m in found), found
+
+
+def test_a_urllib_request_sent_where_the_migrator_cannot_see_is_called_the_request(settings):
+    """urllib-opener: the Request object passed to a helper is not the response."""
+    source = (
+        "import urllib.request\n\n"
+        f'req = urllib.request.Request("{H}/p/task/t")\nwith send(req) as resp:\n    print(resp.read())\n'
+    )
+    found = messages(check_noop(source, settings, "python"))
+    assert any("req: the request is passed to send(), which the migrator does not follow, so its response is out of sight" in m for m in found), found
+
 def test_a_value_read_once_is_reported_once_wherever_it_goes(settings):
     """generate-and-collect: the task id goes on to a dozen places; the read is where it is taken."""
     source = (

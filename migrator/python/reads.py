@@ -138,7 +138,8 @@ class Reads:
                 if read.anchor is read.node:
                     problem += read.note  # where it went, when that is where it is read
                 code = self.code(read.anchor)
-                blockers.append(Blocker(read.anchor, f"{code} reads {self.path(read)}: {problem}", _by_read(code, differs)))
+                reads = f"reads {self.path(read)}" if read.access.steps or read.access.then in ("length", "truth") else "is the whole answer"
+                blockers.append(Blocker(read.anchor, f"{code} {reads}: {problem}", _by_read(code, differs)))
             elif edits:
                 planned.append((read, edits))
         blockers += self.conflicts(planned)
@@ -153,7 +154,7 @@ class Reads:
         found = candidates(rule.responses, read.access)
         if not found:
             whole = not read.access.steps and read.access.then != "truth"
-            return [], ("it is the whole answer, and v2's is shaped differently" if whole else None), True
+            return [], ("v2's is shaped differently" if whole else None), True
         problem = None  # why the first mapping that applies cannot be written here
         misfit = None
         for mapped in found:
@@ -571,7 +572,8 @@ class Reads:
             if isinstance(opener, cst.Call) and callee(opener) == "urlopen" and way.mixed is None:
                 found.append(opener)
             elif not isinstance(parent, cst.Attribute) or way.mixed is not None:
-                self.lost(walk, use, way.mixed or _gone(use, self.tree))
+                # The Request is not the response: say so, or "req: it is passed to call()" reads as if it were.
+                self.lost(walk, use, way.mixed or _gone(use, self.tree, "the request") + ", so its response is out of sight")
 
         self.follow_name(call.node, walk, _Way(), opened)
         return found
@@ -875,20 +877,20 @@ def _exits(body: cst.BaseSuite) -> bool:
     return isinstance(last, (cst.Return, cst.Raise, cst.Continue, cst.Break))
 
 
-def _gone(node: cst.CSTNode, tree: Project) -> str:
-    """Where a value goes out of the migrator's sight, said for a reviewer."""
+def _gone(node: cst.CSTNode, tree: Project, it: str = "it") -> str:
+    """Where a value (``it``) goes out of the migrator's sight, said for a reviewer."""
     parent = tree.parent.get(node)
     if isinstance(parent, cst.Arg):
         call = tree.parent.get(parent)
         name = callee(call) if isinstance(call, cst.Call) else ""
-        return f"it is passed to {name}(), which the migrator does not follow" if name else "it is passed to a call the migrator does not follow"
+        return f"{it} is passed to {name}(), which the migrator does not follow" if name else f"{it} is passed to a call the migrator does not follow"
     if isinstance(parent, (cst.Element, cst.DictElement, cst.StarredElement, cst.StarredDictElement)):
-        return "it is put in a container the migrator does not follow"
+        return f"{it} is put in a container the migrator does not follow"
     if isinstance(parent, (cst.Assign, cst.AnnAssign, cst.AugAssign)):
-        return "it is stored where the migrator does not follow it"
+        return f"{it} is stored where the migrator does not follow it"
     if isinstance(parent, (cst.For, cst.CompFor)):
-        return "it is iterated where the migrator does not follow it"
-    return "it is used in a way the migrator cannot follow"
+        return f"{it} is iterated where the migrator does not follow it"
+    return f"{it} is used in a way the migrator cannot follow"
 
 
 def _overlap(a: ByteEdit, b: ByteEdit) -> bool:
