@@ -67,6 +67,7 @@ class CurlCall:
     flags: set[str] = field(default_factory=set)
     outputs: list[Arg] = field(default_factory=list)  # -o/--output: where the body goes instead of stdout
     write_out: Arg | None = None  # -w: what curl prints on stdout after the transfer
+    queries: list[Arg] = field(default_factory=list)  # --url-query: appended to the URL's query
     args: list = field(default_factory=list)  # every argument, as (node, end, pieces)
 
 
@@ -245,6 +246,8 @@ def _take(call: CurlCall, name: str, value: Arg | None, explicit: str | None) ->
         call.outputs.append(value)
     elif name == "write-out" and value is not None:
         call.write_out = value
+    elif name == "url-query" and value is not None:
+        call.queries.append(value)
     elif value is None:
         call.flags.add(name)
     return explicit

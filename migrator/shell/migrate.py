@@ -506,10 +506,9 @@ class _Migration:
             raise CannotRewrite("curl -O names the saved file after the URL's last segment, which v2 changes")
 
     def sent_query(self, call: CurlCall) -> str:
-        """The query that curl -G builds from the data options."""
-        if "get" not in call.flags:
-            return ""
-        return "&".join(Flat.of(arg.pieces).text for _, arg in call.data)
+        """The query curl adds to the URL's: --url-query's parts, and with -G the data options."""
+        sent = [arg for arg in call.queries] + ([arg for _, arg in call.data] if "get" in call.flags else [])
+        return "&".join(Flat.of(arg.pieces).text.lstrip("+") for arg in sent)
 
     def whole_word(self, start: int, end: int) -> bool:
         """Whether [start, end) is a whole word of the script (text in a bare word is escaped, not quoted)."""
