@@ -1,6 +1,7 @@
 """v1 URLs in files the migrator reads but never rewrites: ``.env`` files, docker-compose,
-Kubernetes and other YAML, JavaScript and TypeScript, Terraform, ``.http`` request files
-and Postman collections.
+Kubernetes and other YAML, JavaScript and TypeScript, Terraform, ``.http`` request files,
+Postman collections and curl config files (``.curlrc``, ``ci/datamimic.curlrc``: their
+``url = ...`` lines are requests of the scripts that run ``curl -K`` with them).
 
 These hold a URL as configuration or in a language the migrator has no front end
 for, so it is reported with its line (DM004) and the mapping to use, never
@@ -47,7 +48,7 @@ _HOLE = r"\$\{[^}]*\}|\$\w+|\{\{[^}]*\}\}|\{[^{}]*\}|(?<=/):\w+"
 
 def reported_only(path: PurePath) -> bool:
     name = path.name
-    return path.suffix in SUFFIXES or name == ".env" or name.startswith(".env.") or name.endswith(POSTMAN)
+    return path.suffix in SUFFIXES or name == ".env" or name.startswith(".env.") or name.endswith((*POSTMAN, ".curlrc"))
 
 
 def _flat(url: str) -> Flat:

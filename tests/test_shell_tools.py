@@ -4,8 +4,12 @@ or reported on its line, never silently left on v1."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
-from conftest import check_transformed
+from conftest import check_noop, check_transformed, statuses
+
+from migrator import engine
 
 H = "https://acme.datamimic.io"
 
@@ -27,3 +31,22 @@ H = "https://acme.datamimic.io"
 )
 def test_a_query_curl_adds_counts_as_the_calls_query(before, after, settings):
     check_transformed(before, after, settings)
+
+
+def test_a_call_that_reads_a_curl_config_file_is_reported_not_rewritten(settings):
+    """-K may set the method, a body, the output or another URL: the command line alone
+    does not say what the call is."""
+    source = 'dm() { curl -K ci/datamimic.curlrc -K "$auth" "$@"; }\ndm --url "' + H + '/api/v1/$P/task/$T" | jq -r .result[0].status\n'
+    result = check_noop(source, settings)
+    assert statuses(result) == [("DM107", "review")]
+    assert 'ci/datamimic.curlrc, "$auth" (-K)' in result.findings[0].message
+
+
+def test_a_url_line_of_a_curl_config_file_is_reported_on_its_line(tmp_path, settings):
+    (tmp_path / "ci").mkdir()
+    (tmp_path / "ci" / "project-info.curlrc").write_text('# curl -K ci/project-info.curlrc\nurl = "http://datamimic.qa.internal/api/v1/demo-project/info"\noutput = "info.json"\n')
+    (tmp_path / ".curlrc").write_text("--url https://tdm.acme.com/api/v1/p/files\n")
+    results = {Path(r.path).name: r for r in engine.run(engine.plan([tmp_path]), settings, jobs=1)}
+    assert [(f.rule, f.line) for f in results["project-info.curlrc"].findings] == [("DM004", 2)]
+    assert "/api/v2/projects/{project_id}" in results["project-info.curlrc"].findings[0].message
+    assert [(f.rule, f.line) for f in results[".curlrc"].findings] == [("DM004", 1)]

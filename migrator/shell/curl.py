@@ -1,8 +1,8 @@
 """A curl command line as curl reads it: method, URLs, bodies and form fields.
 
 Handles -X/--request and -XPOST, the method implied by -d/--data*/--json/-F/-T/-G/-I,
-clusters of short flags (-sSL, -sX POST), --url, and arrays of options spliced in
-with "${opts[@]}".
+clusters of short flags (-sSL, -sX POST), --url, --url-query, and arrays of options
+spliced in with "${opts[@]}". The config files of -K/--config are named, not read.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ LONG_WITH_VALUE = {
     "trace-ascii", "trace-config", "unix-socket", "upload-file", "url", "url-query", "user", "user-agent",
     "variable", "write-out",
 }  # fmt: skip
-SHORT_NAMES = {"X": "request", "d": "data", "F": "form", "T": "upload-file", "H": "header", "o": "output", "u": "user", "w": "write-out"}
+SHORT_NAMES = {"K": "config", "X": "request", "d": "data", "F": "form", "T": "upload-file", "H": "header", "o": "output", "u": "user", "w": "write-out"}
 SHORT_FLAGS = {"G": "get", "I": "head", "O": "remote-name", "J": "remote-header-name", "f": "fail", "s": "silent", "S": "show-error", "L": "location", "i": "include"}
 DATA = {"data", "data-ascii", "data-binary", "data-raw", "data-urlencode", "json"}
 FORM = {"form", "form-string"}
@@ -68,6 +68,7 @@ class CurlCall:
     outputs: list[Arg] = field(default_factory=list)  # -o/--output: where the body goes instead of stdout
     write_out: Arg | None = None  # -w: what curl prints on stdout after the transfer
     queries: list[Arg] = field(default_factory=list)  # --url-query: appended to the URL's query
+    configs: list[Arg] = field(default_factory=list)  # -K/--config: files of more options, not read here
     args: list = field(default_factory=list)  # every argument, as (node, end, pieces)
 
 
@@ -246,6 +247,8 @@ def _take(call: CurlCall, name: str, value: Arg | None, explicit: str | None) ->
         call.outputs.append(value)
     elif name == "write-out" and value is not None:
         call.write_out = value
+    elif name == "config" and value is not None:
+        call.configs.append(value)
     elif name == "url-query" and value is not None:
         call.queries.append(value)
     elif value is None:

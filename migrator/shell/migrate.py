@@ -442,6 +442,7 @@ class _Migration:
         work.url_spans = [s for p in url.pieces for s in _piece_spans(p)]
         try:
             self.check_parsed(inv, url)
+            self.check_configs(inv)
             extra = self.path_params(work)
             if rule.request.changes_body:
                 self.rewrite_body(work)
@@ -476,6 +477,16 @@ class _Migration:
                 at = self.script.named_in_error(name)
                 if at is not None:
                     raise CannotRewrite(f"line {self.ref(at, inv.site.start_byte)}, which does not parse, may change {via.source}")
+
+    def check_configs(self, inv: Invocation) -> None:
+        """A curl config file (-K) may set the method, a body, the output or another URL: a
+        call reading one is not understood from its command line alone."""
+        if inv.call.configs:
+            named = ", ".join(self.source[arg.node.start_byte : arg.end].decode("utf-8", "replace") for arg in inv.call.configs)
+            raise CannotRewrite(
+                f"curl also reads its options from {named} (-K), which may set its method, body, output or "
+                "another URL, and the migrator does not read curl config files"
+            )
 
     def mark_shared(self, work: _Rewrite) -> None:
         """An edit inside a wrapper's text changes it for every call of the wrapper: that text
