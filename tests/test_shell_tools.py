@@ -50,3 +50,22 @@ def test_a_url_line_of_a_curl_config_file_is_reported_on_its_line(tmp_path, sett
     assert [(f.rule, f.line) for f in results["project-info.curlrc"].findings] == [("DM004", 2)]
     assert "/api/v2/projects/{project_id}" in results["project-info.curlrc"].findings[0].message
     assert [(f.rule, f.line) for f in results[".curlrc"].findings] == [("DM004", 1)]
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        pytest.param(
+            f'ls names | xargs -r -P 4 -I{{}} curl -sS -o "out/{{}}" "{H}/api/v1/$P/files/{{}}"\n',
+            f'ls names | xargs -r -P 4 -I{{}} curl -sS -o "out/{{}}" "{H}/api/v2/projects/$P/files/{{}}"\n',
+            id="xargs-placeholder",
+        ),
+        pytest.param(
+            f'echo "$T" | xargs -n1 -P2 -- curl -s -o /dev/null -X DELETE "{H}/api/v1/$P/files/a.xml"\n',
+            f'echo "$T" | xargs -n1 -P2 -- curl -s -o /dev/null -X DELETE "{H}/api/v2/projects/$P/files/a.xml"\n',
+            id="xargs-options-and-double-dash",
+        ),
+    ],
+)
+def test_curl_run_by_xargs_is_a_call(before, after, settings):
+    check_transformed(before, after, settings)

@@ -130,6 +130,8 @@ def command_words(words: Words, command: Node) -> tuple[str | None, list[tuple[N
     if name is None:
         return None, []
     static_name = words.script.command_name(command)
+    if static_name == "xargs":
+        return _under_xargs(arguments(words, command))
     if static_name is not None:
         return static_name, arguments(words, command)
     head = name.children[0] if name.children else name
@@ -145,6 +147,32 @@ def command_words(words: Words, command: Node) -> tuple[str | None, list[tuple[N
             if line is not None:
                 return line[0], line[1] + arguments(words, command)
     return None, []
+
+
+# xargs' options that take a value (GNU and BSD): -I{} -P 4 -n1 --max-procs=4 ...
+XARGS_WITH_VALUE = set("aEdeIiLlnPs")
+
+
+def _under_xargs(args: list[tuple[Node, int, list[Piece]]]) -> tuple[str | None, list[tuple[Node, int, list[Piece]]]]:
+    """The command xargs runs and its arguments (``xargs -r -P 4 -I{} curl ... "$api/files/{}"``):
+    its -I placeholder stays in the words, and xargs puts each input line there."""
+    i = 0
+    while i < len(args):
+        word = static(args[i][2])
+        if word is None:
+            return None, []
+        if word == "--":
+            i += 1
+            break
+        if not word.startswith("-") or word == "-":
+            break
+        i += 1
+        letter = word[1:2]
+        if not word.startswith("--") and letter in XARGS_WITH_VALUE and len(word) == 2 and letter not in "eil":
+            i += 1  # -P 4; -e, -i and -l take their value only glued to them
+    if i >= len(args):
+        return None, []
+    return static(args[i][2]), args[i + 1 :]
 
 
 def _command_line(words: Words, value: Node) -> tuple[str, list[tuple[Node, int, list[Piece]]]] | None:
