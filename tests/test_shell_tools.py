@@ -69,3 +69,41 @@ def test_a_url_line_of_a_curl_config_file_is_reported_on_its_line(tmp_path, sett
 )
 def test_curl_run_by_xargs_is_a_call(before, after, settings):
     check_transformed(before, after, settings)
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        pytest.param(
+            f'wget -qO- --header "Authorization: Bearer $T" "{H}/api/v1/$P/task/$ID" | jq -r .result[0].status\n',
+            f'wget -qO- --header "Authorization: Bearer $T" "{H}/api/v2/projects/$P/tasks/$ID/metadata" | jq -r .status\n',
+            id="stdout-into-jq",
+        ),
+        pytest.param(
+            f'wget -q -O meta.json "{H}/api/v1/$P/task/$ID"\njq -r \'.result[0].status\' meta.json\n',
+            f'wget -q -O meta.json "{H}/api/v2/projects/$P/tasks/$ID/metadata"\njq -r \'.status\' meta.json\n',
+            id="saved-and-read",
+        ),
+        pytest.param(
+            f'API={H}/api/v1/$P\nfetch() {{\n  wget -q --header="$AUTH" -O "$2" "$1" || exit 2\n}}\nfetch "$API/info" info.json\n',
+            f'API={H}/api/v2/projects/$P\nfetch() {{\n  wget -q --header="$AUTH" -O "$2" "$1" || exit 2\n}}\nfetch "$API" info.json\n',
+            id="wrapper-function",
+        ),
+    ],
+)
+def test_a_wget_get_is_migrated_in_its_url(before, after, settings):
+    check_transformed(before, after, settings)
+
+
+@pytest.mark.parametrize(
+    ("source", "rule"),
+    [
+        pytest.param(f'wget -q --post-file=model.xml -O - "{H}/api/v1/$P/files"\n', "DM102", id="upload"),
+        pytest.param(f'wget -q --method=DELETE -O /dev/null "{H}/api/v1/$P/files/a.xml"\n', "DM105", id="other-method"),
+        pytest.param(f'wget -q -O - -i more-urls.txt "{H}/api/v1/$P/files/a.xml"\n', "DM104", id="input-file"),
+    ],
+)
+def test_a_wget_call_that_is_more_than_a_get_is_reported_on_its_line(source, rule, settings):
+    result = check_noop(source, settings)
+    assert statuses(result) == [(rule, "review")]
+    assert result.findings[0].line == 1

@@ -69,6 +69,7 @@ class CurlCall:
     write_out: Arg | None = None  # -w: what curl prints on stdout after the transfer
     queries: list[Arg] = field(default_factory=list)  # --url-query: appended to the URL's query
     configs: list[Arg] = field(default_factory=list)  # -K/--config: files of more options, not read here
+    tool: str = "curl"  # or "wget": read into the same model, rewritten only in its URL
     args: list = field(default_factory=list)  # every argument, as (node, end, pieces)
 
 
@@ -300,3 +301,81 @@ def _method(call: CurlCall, explicit: str | None) -> str | None:
     if "upload" in call.flags:
         return "PUT"
     return "GET"
+
+
+# wget's options (GNU wget and busybox), for the request it makes: short options that take
+# a value, and long ones (``--header=X`` or ``--header X``).
+WGET_SHORT_WITH_VALUE = set("oaeOiBtTwQPlARDIXU")
+WGET_LONG_WITH_VALUE = {
+    "accept", "append-output", "base", "body-data", "body-file", "ca-certificate", "ca-directory", "certificate",
+    "certificate-type", "config", "connect-timeout", "default-page", "directory-prefix", "dns-timeout", "domains",
+    "exclude-directories", "exclude-domains", "execute", "header", "http-password", "http-user",
+    "include-directories", "input-file", "level", "limit-rate", "load-cookies", "method", "output-document",
+    "output-file", "password", "post-data", "post-file", "private-key", "private-key-type", "proxy-password",
+    "proxy-user", "quota", "read-timeout", "referer", "reject", "save-cookies", "secure-protocol", "timeout",
+    "tries", "user", "user-agent", "wait", "waitretry",
+}  # fmt: skip
+WGET_NAMES = {"O": "output-document", "i": "input-file", "e": "execute"}
+# Options whose effect on the request the migrator does not model: more URLs, commands, config.
+WGET_UNFOLLOWED = {"input-file", "execute", "config", "base", "recursive", "mirror", "page-requisites"}
+
+
+def wget_call(command: object, args: list[tuple[object, int, list[Piece]]]) -> CurlCall:
+    """The request wget makes, in curl's model: -O FILE (``-O -``: stdout; none: a file named
+    after the URL), --method, --post-data/--post-file/--body-* (a body), and the URLs."""
+    call = CurlCall(command, tool="wget")  # type: ignore[arg-type]
+    call.args = list(args)
+    explicit: str | None = ""
+    output: Arg | None = None
+    i = 0
+    while i < len(args):
+        node, end, pieces = args[i]
+        i += 1
+        word = static(pieces)
+        lead = pieces[0].text if pieces and isinstance(pieces[0], Literal) else ""
+        if not lead.startswith("-") or lead == "-":
+            if word is None and isinstance(pieces[0], Hole) and len(pieces) == 1 and pieces[0].context == "bare":
+                call.flags.add("opaque")  # an unquoted $OPTS may hold options
+            call.urls.append(Arg(node, end, pieces))
+            continue
+        value: Arg | None = None
+        if lead.startswith("--"):
+            name, glued, _ = lead[2:].partition("=")
+            if glued:
+                value = Arg(node, end, _drop_chars(pieces, len(name) + 3), None)
+            elif name in WGET_LONG_WITH_VALUE and i < len(args):
+                value = Arg(*args[i], node)
+                i += 1
+        elif lead.startswith("-n") and len(lead) > 2:
+            continue  # -nv, -nc, -nd, -nH, -np
+        else:
+            name = ""
+            for k, letter in enumerate(lead[1:]):
+                if letter not in WGET_SHORT_WITH_VALUE:
+                    call.flags.add({"r": "recursive", "m": "mirror", "p": "page-requisites"}.get(letter, letter))
+                    continue
+                name = WGET_NAMES.get(letter, letter)
+                if k + 2 < len(lead) or len(pieces) > 1:
+                    value = Arg(node, end, _drop_chars(pieces, k + 2), None)
+                elif i < len(args):
+                    value = Arg(*args[i], node)
+                    i += 1
+                break
+            if not name:
+                continue
+        if name in WGET_UNFOLLOWED:
+            call.flags.add("unfollowed")
+        elif name == "output-document" and value is not None:
+            output = value
+        elif name == "method" and value is not None:
+            method = static(value.pieces)
+            explicit = method.upper() if method else None
+        elif name in ("post-data", "post-file", "body-data", "body-file") and value is not None:
+            call.data.append((name, value))
+        call.flags.add(name)
+    if output is None:
+        call.flags.add("remote-name")
+    elif static(output.pieces) != "-":
+        call.outputs.append(output)
+    call.method = explicit if explicit != "" else ("POST" if call.data else "GET")
+    return call

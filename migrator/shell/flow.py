@@ -447,7 +447,7 @@ class Flow:
                     sinks.append(Sink("jq", command, reader=Reader(command, None, jq, bound[0][0], "slurp")))
                     continue
                 sinks.append(Sink("unknown", command, "jq reads it in a way the migrator cannot follow"))
-            elif name == "curl" and option in ("-o", "--output"):
+            elif (name, option) in (("curl", "-o"), ("curl", "--output"), ("wget", "-O"), ("wget", "--output-document")):
                 continue  # written again, not read
             elif name in _NOT_READING or (name in ("[", "test", "[[") and option in _FILE_TESTS):
                 continue

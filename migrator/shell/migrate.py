@@ -27,7 +27,7 @@ from migrator.matching import Mapped, Possible, Unknown, classify
 from migrator.ruletable import Rule
 from migrator.shell import body as bodies
 from migrator.shell import jqread
-from migrator.shell.curl import Arg, CurlCall, command_words, curl_call
+from migrator.shell.curl import Arg, CurlCall, command_words, curl_call, wget_call
 from migrator.shell.flow import Flow, Reader, Sink
 from migrator.shell.script import Script, parse_tolerant
 from migrator.shell.words import Frame, Words, parse, quote_word, render, static, text, walk
@@ -36,6 +36,7 @@ from migrator.urls import HOLE_MARK, Content, Edit, Flat, Hole, Literal, Piece, 
 NEWLINE = b"\n"
 _SIMPLE_EXPANSION_BEFORE = re.compile(rb"(?<![\\$])\$[A-Za-z_][A-Za-z0-9_]*$")
 MAX_WRAPPER_DEPTH = 6
+REQUESTS = {"curl": curl_call, "wget": wget_call}  # the commands read as requests
 # Commands that read no variable of the environment the script exports (a script that runs
 # only these keeps its exports to itself; anything else may read them).
 KNOWN_TOOLS = frozenset("""
@@ -235,8 +236,8 @@ class _Migration:
             if function is not None and self._inside_wrapper(command, wrappers):
                 continue
             name, args = command_words(self.words, command)
-            if name == "curl":
-                found.append(Invocation(command, None, command, curl_call(command, args)))
+            if name in REQUESTS:
+                found.append(Invocation(command, None, command, REQUESTS[name](command, args)))
             elif name is not None:
                 definition = self.script.definition(name, command.start_byte)
                 if definition is not None and definition in wrappers:
@@ -261,8 +262,8 @@ class _Migration:
             if not (function.start_byte <= command.start_byte < function.end_byte) or self.script.function_of(command) != function:
                 continue
             name, inner_args = command_words(words, command)
-            if name == "curl":
-                out.append(Invocation(command, frame, _outermost(frame), curl_call(command, inner_args)))
+            if name in REQUESTS:
+                out.append(Invocation(command, frame, _outermost(frame), REQUESTS[name](command, inner_args)))
             elif name is not None:
                 definition = self.script.definition(name, command.start_byte)
                 if definition is not None and definition in wrappers and definition != function:
@@ -287,7 +288,7 @@ class _Migration:
                 head = command.child_by_field_name("name")
                 named_by_variable = head is not None and name is None
                 target = self.script.definition(name, command.start_byte) if name else None
-                if name == "curl" or named_by_variable or (target is not None and target in requesting):
+                if name in REQUESTS or named_by_variable or (target is not None and target in requesting):
                     requesting.add(function)
                     changed = True
         return {f for f in requesting if f in positional}
@@ -442,7 +443,7 @@ class _Migration:
         work.url_spans = [s for p in url.pieces for s in _piece_spans(p)]
         try:
             self.check_parsed(inv, url)
-            self.check_configs(inv)
+            self.check_tool(inv, rule)
             extra = self.path_params(work)
             if rule.request.changes_body:
                 self.rewrite_body(work)
@@ -478,9 +479,16 @@ class _Migration:
                 if at is not None:
                     raise CannotRewrite(f"line {self.ref(at, inv.site.start_byte)}, which does not parse, may change {via.source}")
 
-    def check_configs(self, inv: Invocation) -> None:
+    def check_tool(self, inv: Invocation, rule: Rule) -> None:
         """A curl config file (-K) may set the method, a body, the output or another URL: a
-        call reading one is not understood from its command line alone."""
+        call reading one is not understood from its command line alone. wget's request is
+        rewritten only in its URL: a GET whose body and form stay as they are."""
+        call = inv.call
+        if call.tool == "wget":
+            if "unfollowed" in call.flags:
+                raise CannotRewrite("wget also takes URLs, commands or options from elsewhere (-i, -e, --config, -r)")
+            if call.method not in ("GET", "HEAD") or rule.request.changes_body or rule.request.form_add:
+                raise CannotRewrite("the migrator rewrites only the URL of a wget call, and this request changes more")
         if inv.call.configs:
             named = ", ".join(self.source[arg.node.start_byte : arg.end].decode("utf-8", "replace") for arg in inv.call.configs)
             raise CannotRewrite(
