@@ -1,5 +1,6 @@
 """v1 URLs in files the migrator reads but never rewrites: ``.env`` files, docker-compose,
-Kubernetes and other YAML, JavaScript and TypeScript, Terraform, ``.http`` request files,
+Kubernetes and other YAML, settings files (INI, ``.cfg``, ``.properties``, JSON),
+JavaScript and TypeScript, Terraform, ``.http`` request files,
 Postman collections and curl config files (``.curlrc``, ``ci/datamimic.curlrc``: their
 ``url = ...`` lines are requests of the scripts that run ``curl -K`` with them).
 
@@ -32,6 +33,7 @@ SUFFIXES = {
     ".http", ".rest",  # request files of editors (JetBrains, VS Code REST Client)
     ".env",  # dotenv
     ".yml", ".yaml",  # docker-compose, Kubernetes manifests, Helm values... (CI files are migrated)
+    ".ini", ".cfg", ".properties", ".json",  # a program's settings name its base as often as its code
 }
 POSTMAN = (".postman_collection.json", ".postman_environment.json")
 
