@@ -650,7 +650,6 @@ def test_a_call_through_a_shared_wrapper_is_reported_where_its_path_is_written(s
     assert lines["DM107"] == source.splitlines().index("    def task(self, task_id):") + 2
 
 
-
 DECORATED = '''def task(fn):
     return fn
 
@@ -745,3 +744,28 @@ def test_a_command_reading_what_v2_lacks_keeps_the_clients_base_and_every_call_s
     lines = {f.line for f in result.findings if f.status is not Status.MIGRATED}
     assert {9, 28, 35} <= lines  # the base, and each call
     assert assert_one_plan(source, settings) == source
+
+
+INSTANCE_BASE = '''\
+class DatamimicClient:
+    def __init__(self, base):
+        self.base = base
+
+    def info(self):
+        requests.get(self.base + "/info").raise_for_status()
+{extra}
+
+c = DatamimicClient("{HOST}/api/v1/p1")
+c.info()
+'''
+
+
+def test_an_instance_base_moves_only_with_every_request_on_it(settings):
+    """The constructor's one argument is read by every method through self.base: it is shared
+    by them, not the text of one call. The task call reads .task_count (v2 lacks it) and
+    stays, so the base stays too; alone, the info call moves it."""
+    count = '\n    def task_count(self, task_id):\n        return requests.get(f"{self.base}/task/{task_id}").json()["task_count"]\n'
+    source = INSTANCE_BASE.format(HOST=HOST, extra=count) + 'print(c.task_count("t1"))\n'
+    assert assert_one_plan(source, settings) == source
+    assert "/api/v2/projects/p1" in assert_one_plan(INSTANCE_BASE.format(HOST=HOST, extra=""), settings)
+

@@ -655,10 +655,13 @@ class Values:
             filled = self.flow.filled_alike(value_scope, node.value)
             if filled is None:
                 return [_known_by(hole, evidence.of_parameter(self.flow, value_scope, node.value))]
-            # Every call leaves it to its default (the function's text, shared), or one call fills it (its text).
-            default = filled.value is param_default(value_scope.node, node.value)
-            expansion = Via(node.value, source, span, context) if default else Via(node.value, source, span, context, "argument", via)
-            return self.pieces(filled.value, filled.scope, (*(via if default else filled.via), expansion), depth + 1)
+            # Every call leaves it to its default (the function's text, shared), or one call fills
+            # it (its text). Reached through a definition other code shares on the way (the
+            # self.base an instance's __init__ sets from it), that call's text is shared too:
+            # every request on the instance reads it.
+            shared = filled.value is param_default(value_scope.node, node.value) or any(v.kind == "variable" for v in via)
+            expansion = Via(node.value, source, span, context) if shared else Via(node.value, source, span, context, "argument", via)
+            return self.pieces(filled.value, filled.scope, (*(via if shared else filled.via), expansion), depth + 1)
         if value is PARAMETER or not isinstance(value, cst.BaseExpression):
             return [hole]
         pieces = self.pieces(value, value_scope, (*via, Via(name, source, span, context)), depth + 1)
