@@ -769,3 +769,51 @@ def test_an_instance_base_moves_only_with_every_request_on_it(settings):
     assert assert_one_plan(source, settings) == source
     assert "/api/v2/projects/p1" in assert_one_plan(INSTANCE_BASE.format(HOST=HOST, extra=""), settings)
 
+
+SESSION_CONFTEST = '''\
+import pytest
+import requests
+
+
+class DatamimicSession(requests.Session):
+    def __init__(self, base_url):
+        super().__init__()
+        self.base_url = base_url
+
+    def request(self, method, url, *args, **kwargs):
+        return super().request(method, self.base_url + url, *args, **kwargs)
+
+
+@pytest.fixture
+def dm():
+    session = DatamimicSession("https://acme.datamimic.io/api/v1/p1")
+    yield session
+    session.close()
+'''
+
+
+def pytest_suite(tmp_path, settings, test: str) -> dict:
+    from migrator import engine
+
+    (tmp_path / "conftest.py").write_text(SESSION_CONFTEST)
+    (tmp_path / "test_tdm.py").write_text(test)
+    return {Path(r.path).name: r for r in engine.run(engine.plan([tmp_path]), settings, jobs=1)}
+
+
+def test_a_fixture_session_that_prefixes_its_base_migrates_with_the_tests_calls(tmp_path, settings):
+    """pytest fills a test's dm with what the conftest.py fixture yields, a requests.Session
+    whose request() prefixes the project's v1 base: dm.get("/info") is that request, and the
+    base moves with the paths of the tests (which import nothing of the conftest.py)."""
+    results = pytest_suite(tmp_path, settings, 'def test_info(dm):\n    dm.get("/info").raise_for_status()\n')
+    assert 'DatamimicSession("https://acme.datamimic.io/api/v2/projects/p1")' in results["conftest.py"].migrated.decode()
+    assert 'dm.get("").raise_for_status()' in results["test_tdm.py"].migrated.decode()
+
+
+def test_a_fixture_session_a_test_keeps_on_v1_keeps_its_base_and_says_so(tmp_path, settings):
+    test = (
+        'def test_info(dm):\n    dm.get("/info").raise_for_status()\n\n\n'
+        'def test_count(dm):\n    assert dm.get("/task/t1").json()["task_count"] == 1\n'
+    )
+    results = pytest_suite(tmp_path, settings, test)
+    assert results["conftest.py"].outcome.value == "unchanged" and results["test_tdm.py"].outcome.value == "unchanged"
+    assert {f.line for f in results["test_tdm.py"].findings} >= {2, 6}

@@ -42,6 +42,9 @@ class Target:
     function: cst.FunctionDef
     scope: Scope  # the function's own scope
     method: bool  # called on an instance (or self): its first parameter is that instance
+    # ``dm.post(url, ...)`` on a requests.Session subclass that overrides request():
+    # Session.post calls ``self.request("POST", url, ...)``, the override with this method.
+    verb: str | None = None
 
 
 def _decorators(function: cst.FunctionDef) -> set[str]:
@@ -188,7 +191,11 @@ class Flow:
         owner = self.instance_class(func.value, scope)
         if owner is None:
             return None
-        return self.method(owner, func.attr.value)
+        found = self.method(owner, func.attr.value)
+        if found is None and func.attr.value in HTTP_METHODS and _session_subclass(owner):
+            request = self.method(owner, "request")
+            return replace(request, verb=func.attr.value.upper()) if request is not None and request.method else None
+        return found
 
     def method(self, owner: Scope, name: str) -> Target | None:
         found = [value for value, _ in owner.assignments.get(name, [])]
@@ -226,6 +233,9 @@ class Flow:
                 return None
             value, value_scope = found[0]
             if value is PARAMETER:
+                fixture = self.fixture_value(node.value, value_scope)
+                if fixture is not None:
+                    return self.instance_class(fixture[0], fixture[1], depth + 1)
                 return self._annotated(node.value, value_scope) or self._context_object(node.value, value_scope)
         elif isinstance(node, cst.Attribute):
             owner = self.instance_class(node.value, scope, depth + 1)
@@ -270,6 +280,36 @@ class Flow:
                 owner = self._made_by(value, self.tree.scope_of[value]) if isinstance(value, cst.Call) else None
                 made[id(owner)] = owner
         return next(iter(made.values())) if len(made) == 1 else None
+
+    def fixture_value(self, name: str, function: Scope) -> tuple[cst.BaseExpression, Scope] | None:
+        """What pytest passes a test's (or a fixture's) parameter: the one value the fixture of
+        that name returns or yields, the fixture found in the test's module or in a
+        conftest.py of its folder or above (pytest's own order). None when the parameter is
+        not filled by a fixture of the run, or the fixture has several values."""
+        node = function.node
+        if not isinstance(node, cst.FunctionDef) or function.parent is None or function.parent.kind != "module":
+            return None
+        if not (node.name.value.startswith("test") or _is_fixture(node)):
+            return None
+        here = self.tree.tree_of(node)
+        folder = here.path.rpartition("/")[0]
+        modules = [here] + sorted(
+            (tree for tree in self.tree.trees.values()
+             if tree.path.rpartition("/")[2] == "conftest.py" and _within(folder, tree.path.rpartition("/")[0])),
+            key=lambda tree: -len(tree.path),
+        )  # fmt: skip
+        for module in modules:
+            found = [value for value, _ in module.module_scope.assignments.get(name, [])]
+            if not found:
+                continue
+            fixture = found[0]
+            if len(found) != 1 or not isinstance(fixture, cst.FunctionDef) or not _is_fixture(fixture) or fixture is node:
+                return None
+            values = [n.value for n in (*self.body(fixture, cst.Return), *self.body(fixture, cst.Yield)) if n.value is not None]
+            if len(values) != 1 or not isinstance(values[0], cst.BaseExpression):
+                return None
+            return values[0], self.tree.scope_of[fixture]
+        return None
 
     def _made_by(self, call: cst.Call, scope: Scope) -> Scope | None:
         """The class of what ``Cls(...)`` or ``Cls.from_env(...)`` (a classmethod returning
@@ -343,6 +383,8 @@ class Flow:
             positional = positional[1:]
         bindings: dict[str, Binding] = {}
         arguments = [arg for arg in call.args if arg.keyword is None]
+        if target.verb is not None:
+            arguments = [cst.Arg(cst.SimpleString(f'"{target.verb}"')), *arguments]
         star = parameters.star_arg
         if isinstance(star, cst.Param):
             bindings[star.name.value] = Binding(Rest(tuple(arguments[len(positional) :])), scope, via)  # type: ignore[arg-type]
@@ -511,6 +553,23 @@ class Flow:
         if len(returns) == 1 and returns[0].value is not None:
             return returns[0].value
         return None
+
+
+def _is_fixture(function: cst.FunctionDef) -> bool:
+    """``@pytest.fixture`` or ``@pytest.fixture(scope=...)`` (``@fixture`` imported from pytest)."""
+    return any(_dotted(d.decorator.func if isinstance(d.decorator, cst.Call) else d.decorator) in ("pytest.fixture", "fixture")
+               for d in function.decorators)  # fmt: skip
+
+
+def _session_subclass(owner: Scope) -> bool:
+    """A class whose base is requests' Session (whose get/post/... call ``self.request``)."""
+    node = owner.node
+    return isinstance(node, cst.ClassDef) and any(_dotted(base.value) in ("requests.Session", "requests.sessions.Session", "Session") for base in node.bases)
+
+
+def _within(folder: str, outer: str) -> bool:
+    """Whether ``folder`` is ``outer`` or inside it (paths of the run, "" the top)."""
+    return outer == "" or folder == outer or folder.startswith(outer + "/")
 
 
 def _body_nodes(function: cst.FunctionDef) -> list[cst.CSTNode]:

@@ -97,12 +97,14 @@ def groups(candidates: dict[str, bytes], python_files: list[Path], max_size: int
             if key in known or key in scanned:
                 continue
             data = read(key)
-            if data is None or len(data) > max_size or not any(word in data for word in words):
+            pytest = any(_fixtures_of(Path(path), other) for path in names)
+            if data is None or len(data) > max_size or not (pytest or any(word in data for word in words)):
                 continue
             name = module_name(other)
             imported = _imports(data, name, other.name == "__init__.py")
             # "from settings.config import API" may be config.py seen from another folder.
             joined = [path for path, member in names.items() if any(_same_module(member, dotted) for dotted in imported)]
+            joined += [path for path in names if path not in joined and _fixtures_of(Path(path), other)]
             if not joined:
                 continue
             scanned.add(key)
@@ -127,6 +129,19 @@ def groups(candidates: dict[str, bytes], python_files: list[Path], max_size: int
             stack.extend(edges.get(path, ()))
         out.append(component)
     return out
+
+
+def _fixtures_of(first: Path, second: Path) -> bool:
+    """Whether pytest links the two modules with no import: a conftest.py's fixtures fill the
+    parameters of the tests in its folder and below."""
+    for conftest, test in ((first, second), (second, first)):
+        if conftest.name == "conftest.py" and _is_test(test) and conftest.parent in (test.parent, *test.parent.parents):
+            return True
+    return False
+
+
+def _is_test(path: Path) -> bool:
+    return path.suffix == ".py" and (path.name.startswith("test_") or path.stem.endswith("_test") or path.name == "conftest.py")
 
 
 def _same_module(name: str, imported: str) -> bool:

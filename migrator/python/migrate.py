@@ -560,7 +560,7 @@ class _Program:
                 decorator = called_by_decorator(defined)
                 if decorator is not None:  # it may call the function with text of its own
                     other = other or f"the decorator on line {self.tree.line_column(decorator)[0]}"
-            if is_keyword(use, self.tree) or _is_assignment_target(use, self.tree):
+            if is_keyword(use, self.tree) or _is_assignment_target(use, self.tree) or _of_super(use, self.tree):
                 continue
             if variable.endswith("()") and self.library_method(use):
                 continue
@@ -630,6 +630,13 @@ class _Program:
         if resolved is None:
             return True  # imported from a module the run cannot tell: it may be the one
         return any(self.tree.owns(node) and self.tree.path_of(node) in homes for node, _ in resolved)
+
+
+def _of_super(name: cst.Name, tree: Tree) -> bool:
+    """``super().request``: the base class's method, never the function of the run of that name
+    (the override that calls it)."""
+    parent = tree.parent.get(name)
+    return isinstance(parent, cst.Attribute) and parent.attr is name and isinstance(parent.value, cst.Call) and callee(parent.value) == "super"
 
 
 _LIBRARIES = {"requests", "httpx", "aiohttp"}
