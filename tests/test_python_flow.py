@@ -792,10 +792,10 @@ def dm():
 '''
 
 
-def pytest_suite(tmp_path, settings, test: str) -> dict:
+def pytest_suite(tmp_path, settings, test: str, conftest: str = SESSION_CONFTEST) -> dict:
     from migrator import engine
 
-    (tmp_path / "conftest.py").write_text(SESSION_CONFTEST)
+    (tmp_path / "conftest.py").write_text(conftest)
     (tmp_path / "test_tdm.py").write_text(test)
     return {Path(r.path).name: r for r in engine.run(engine.plan([tmp_path]), settings, jobs=1)}
 
@@ -817,3 +817,21 @@ def test_a_fixture_session_a_test_keeps_on_v1_keeps_its_base_and_says_so(tmp_pat
     results = pytest_suite(tmp_path, settings, test)
     assert results["conftest.py"].outcome.value == "unchanged" and results["test_tdm.py"].outcome.value == "unchanged"
     assert {f.line for f in results["test_tdm.py"].findings} >= {2, 6}
+
+
+BASE_URL_FIXTURE = 'import pytest\n\n\n@pytest.fixture(scope="session")\ndef base_url():\n    return "https://acme.datamimic.io/api/v1/p1"\n'
+BASE_URL_TESTS = 'import requests\n\n\ndef test_info(base_url):\n    requests.get(f"{base_url}/info").raise_for_status()\n'
+
+
+def test_a_base_url_fixture_moves_with_every_test_that_names_it(tmp_path, settings):
+    results = pytest_suite(tmp_path, settings, BASE_URL_TESTS, BASE_URL_FIXTURE)
+    assert '"https://acme.datamimic.io/api/v2/projects/p1"' in results["conftest.py"].migrated.decode()
+    assert 'requests.get(f"{base_url}")' in results["test_tdm.py"].migrated.decode()
+
+
+def test_a_base_url_fixture_a_test_keeps_on_v1_stays(tmp_path, settings):
+    """A test in another module than the fixture is a use of it all the same."""
+    count = '\n\ndef test_count(base_url):\n    assert requests.get(base_url + "/task/t1").json()["task_count"] == 1\n'
+    results = pytest_suite(tmp_path, settings, BASE_URL_TESTS + count, BASE_URL_FIXTURE)
+    assert results["conftest.py"].outcome.value == "unchanged" and results["test_tdm.py"].outcome.value == "unchanged"
+    assert "the call on line 9, which stays on v1" in " ".join(f.message for f in results["test_tdm.py"].findings)

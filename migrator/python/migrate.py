@@ -624,6 +624,10 @@ class _Program:
             return True
         found = lookup(use.value, self.tree.scope_of.get(use) or tree.module_scope)
         imports = [node for node, _ in found if isinstance(node, (cst.Import, cst.ImportFrom))]
+        if len(found) == 1 and found[0][0] is PARAMETER:
+            # A test's parameter pytest fills with a fixture of another module (its conftest.py).
+            fixture = self.values.flow.fixture_value(use.value, found[0][1])
+            return fixture is not None and self.tree.path_of(fixture[0]) in homes
         if not imports:
             return False  # its own variable
         resolved = self.tree.imported(imports[0], use.value, found[0][1])

@@ -651,6 +651,10 @@ class Values:
             if returned is not None:
                 frame = Frame.of(target.scope, {})  # type: ignore[union-attr]
                 return self.pieces(returned, frame, (*via, Via(name, source, span, context)), depth + 1)
+        if value is PARAMETER and isinstance(node, cst.Name) and bound is None:
+            fixture = self.flow.fixture_value(node.value, value_scope)
+            if fixture is not None:  # pytest's: every test that names it shares the fixture's text
+                return self.pieces(fixture[0], fixture[1], (*via, Via(node.value, source, span, context)), depth + 1)
         if value is PARAMETER and isinstance(value_scope.node, cst.FunctionDef) and isinstance(node, cst.Name):
             filled = self.flow.filled_alike(value_scope, node.value)
             if filled is None:
