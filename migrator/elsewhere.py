@@ -1,5 +1,5 @@
 """v1 URLs in files the migrator reads but never rewrites: ``.env`` files, docker-compose,
-Kubernetes and other YAML, settings files (INI, ``.cfg``, ``.properties``, JSON),
+Kubernetes and other YAML, settings files (INI, ``.cfg``, ``.properties``),
 JavaScript and TypeScript, Terraform, ``.http`` request files,
 Postman collections and curl config files (``.curlrc``, ``ci/datamimic.curlrc``: their
 ``url = ...`` lines are requests of the scripts that run ``curl -K`` with them).
@@ -33,7 +33,8 @@ SUFFIXES = {
     ".http", ".rest",  # request files of editors (JetBrains, VS Code REST Client)
     ".env",  # dotenv
     ".yml", ".yaml",  # docker-compose, Kubernetes manifests, Helm values... (CI files are migrated)
-    ".ini", ".cfg", ".properties", ".json",  # a program's settings name its base as often as its code
+    ".ini", ".cfg", ".properties",  # a program's settings name its base as often as its code (JSON
+    # is not among them: reports, SARIF and recorded responses would be read as settings)
 }
 POSTMAN = (".postman_collection.json", ".postman_environment.json")
 

@@ -130,12 +130,12 @@ def test_what_is_left_covers_the_whole_repository(tmp_path):
     assert (tmp_path / ".env").read_text() == env
 
 
-@pytest.mark.parametrize("name", ["settings.ini", "setup.cfg", "application.properties", "config.json"])
+@pytest.mark.parametrize("name", ["settings.ini", "setup.cfg", "application.properties"])
 def test_configuration_files_with_a_v1_url_are_read_and_reported(name, settings, tmp_path):
     """No silent misses: a program's settings name its base as often as its code does."""
     from migrator import engine
 
-    (tmp_path / name).write_text('{"datamimic_url": "https://acme.datamimic.io/api/v1/demo/files"}\n' if name.endswith(".json") else "datamimic_url = https://acme.datamimic.io/api/v1/demo/files\n")
+    (tmp_path / name).write_text("datamimic_url = https://acme.datamimic.io/api/v1/demo/files\n")
     [result] = engine.run(engine.plan([tmp_path]), settings, jobs=1)
     assert result.outcome.value == "unchanged"
     assert [(f.rule, f.line) for f in result.findings] == [("DM004", 1)]
