@@ -835,3 +835,45 @@ def test_a_base_url_fixture_a_test_keeps_on_v1_stays(tmp_path, settings):
     results = pytest_suite(tmp_path, settings, BASE_URL_TESTS + count, BASE_URL_FIXTURE)
     assert results["conftest.py"].outcome.value == "unchanged" and results["test_tdm.py"].outcome.value == "unchanged"
     assert "the call on line 9, which stays on v1" in " ".join(f.message for f in results["test_tdm.py"].findings)
+
+
+DATACLASS_CLIENT = '''\
+"""Our DATAMIMIC client."""
+from dataclasses import dataclass
+
+import requests
+
+
+@dataclass
+class DataMimic:
+    host: str
+
+    def __post_init__(self):
+        self.base_url = f"{self.host}/api/v1/p1"
+        self.files_url = f"{self.base_url}/files"
+
+    def read(self, name):
+        return requests.get(f"{self.files_url}/{name}").content
+
+    def get(self, path):
+        return requests.get(f"{self.base_url}{path}")
+'''
+
+
+def test_a_method_whose_endpoint_its_class_sets_is_reported_at_its_request(tmp_path, settings):
+    """read() goes to files_url whatever its caller passes: its request is where the call is
+    written, not the script's dm.read(...) in another module. get(path) takes its endpoint
+    from its caller: that call is reported in the script, and a message about it there names
+    the script."""
+    from migrator import engine
+
+    (tmp_path / "dmclient.py").write_text(DATACLASS_CLIENT)
+    (tmp_path / "smoke.py").write_text(
+        'from dmclient import DataMimic\n\ndm = DataMimic("https://acme.datamimic.io")\n'
+        'print(dm.read("a.csv"))\nprint(dm.get("/task/t1").json()["task_count"])\n'
+    )
+    results = {Path(r.path).name: r for r in engine.run(engine.plan([tmp_path]), settings, jobs=1)}
+    client = {f.rule: f for f in results["dmclient.py"].findings}
+    assert client["DM104"].line == DATACLASS_CLIENT.splitlines().index("    def read(self, name):") + 2
+    assert {f.line for f in results["smoke.py"].findings if f.rule == "DM107"} == {5}
+    assert "smoke.py:5" in client["DM003"].message

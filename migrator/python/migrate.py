@@ -6,6 +6,8 @@ Guide: "External API Endpoint Mapping"; the issue "Python front end".
 
 from __future__ import annotations
 
+import os
+
 import libcst as cst
 
 from migrator import frontend
@@ -237,12 +239,14 @@ class _Program:
         project = start + len(self.settings.table.v1_base) + 1
         endpoint = flat.text.find("/", project)
         tried: set[int] = set()
+        first: Piece | None = None
         for k in range(endpoint if endpoint > project else project, len(flat.text)):
             index = flat.where[k][0]
             piece = flat.pieces[index]
             # Each piece's words, from the endpoint's first on, where its string is written.
             if index not in tried and isinstance(piece, Literal) and piece.offsets and flat.text[k] != "/":
                 tried.add(index)
+                first = first or piece
                 node = next((n for n in self.tree.strings if self.tree.span(n)[0] <= piece.offsets[0] < self.tree.span(n)[1]), None)
                 if local is not None:
                     if node is not None and local[0] <= self.tree.span(node)[0] < local[1]:
@@ -253,6 +257,10 @@ class _Program:
                 if node is not None and (chosen or any(self._inside(node, function) for function, _ in call.through)):
                     self.anchor[call.node] = node
                     return
+        # An endpoint no caller's argument writes (``self.files_url`` set in __post_init__) is
+        # the wrapper's own: every call of it goes there, reported at the request it makes.
+        if call.request is not None and first is not None and not any(via.kind == "argument" for via in first.via):
+            self.anchor[call.node] = call.request
 
     def _local_url(self, call: HttpCall) -> tuple[int, int] | None:
         """The span of the one assignment, in the call's own function, of the name its URL is."""
@@ -303,7 +311,7 @@ class _Program:
             reported.add(position[0])
             if offset in kept:
                 calls = {call for a, b, call in followed if a <= offset < b}
-                found = self.kept_finding(position, calls)
+                found = self.kept_finding(position, calls, tree.path)
             else:
                 found = frontend.unfollowed_finding(self.settings, position, datamimic, where)
             if found is not None:
@@ -321,20 +329,34 @@ class _Program:
             ]
         return self._edits[tree.path]
 
-    def kept_finding(self, position: tuple[int, int, int], calls: set[cst.CSTNode]) -> Finding | None:
+    def kept_finding(self, position: tuple[int, int, int], calls: set[cst.CSTNode], path: str) -> Finding | None:
         """A v1 base that stays: a call through it stays on v1, or the calls strip it themselves."""
         if calls and calls <= self.possible:
             lines = ", ".join(sorted({str(self.tree.line_column(c)[0]) for c in calls}))
             message = f"the v1 base of calls left alone as maybe not DATAMIMIC's (line {lines})"
             return frontend.finding(self.settings, "DM000", Status.POSSIBLE, position, message)
         calls -= self.possible
-        staying = sorted({self.tree.line_column(self.anchor.get(c, c))[0] for c in calls if c not in self.migrating})
+        anchors = {self.anchor.get(c, c) for c in calls if c not in self.migrating}
+        staying = [self.line_ref(node, path) for node in sorted(anchors, key=lambda n: self._ref_order(n, path))]
+        staying = list(dict.fromkeys(staying))
         if staying:
-            where = f"the call on line {staying[0]}" if len(staying) == 1 else f"the calls on lines {', '.join(map(str, staying))}"
+            one = f"the call {'at' if ':' in staying[0] else 'on line'} {staying[0]}"
+            where = one if len(staying) == 1 else f"the calls on lines {', '.join(staying)}"
             message = f"this v1 base stays: {where} still use{'s' if len(staying) == 1 else ''} it on v1"
             return frontend.finding(self.settings, "DM003", Status.REVIEW, position, message)
         message = "this v1 base stays for its other uses; the calls that use it strip it themselves"
         return frontend.finding(self.settings, "DM003", Status.POSSIBLE, position, message)
+
+    def line_ref(self, node: cst.CSTNode, seen_from: str) -> str:
+        """A line as a person finds it: its number, and its file's name when a message in
+        another file names it (``roundtrip.py:17``)."""
+        line = str(self.tree.line_column(node)[0])
+        path = self.tree.path_of(node)
+        return line if path == seen_from else f"{os.path.relpath(path, os.path.dirname(seen_from) or '.')}:{line}"
+
+    def _ref_order(self, node: cst.CSTNode, seen_from: str) -> tuple[bool, str, int]:
+        path = self.tree.path_of(node)
+        return (path != seen_from, path, self.tree.line_column(node)[0])
 
     def describe_unfollowed(self, node: cst.CSTNode) -> tuple[bool, str]:
         """Whether a string no followed call uses is a DATAMIMIC v1 URL, and where it goes."""
@@ -582,7 +604,8 @@ class _Program:
             staying += [work.call.node for work in self.rewrites if any(span in held_here for span in work.url_spans)]
             if staying:
                 call = self.anchor.get(staying[0], staying[0])
-                return f"the call on line {self.tree.line_column(call)[0]}, which stays on v1", None
+                ref = self.line_ref(call, self.tree.path_of(use))
+                return f"the call {'at' if ':' in ref else 'on line'} {ref}, which stays on v1", None
             if held_here:
                 return line, None
             if not any(a <= start < b for a, b in migrating):
