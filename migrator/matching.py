@@ -43,7 +43,7 @@ GENERIC_NAME = frozenset("""
     options opts option args arg argv params param default defaults remote external public local target instance
     link full main my our the client session value var str format join rstrip strip lstrip removesuffix replace
     key name data rest web app backend upstream origin site domain current global vars secrets inputs
-    project projects proj pid id ids task tasks file files path paths v1 version
+    project projects proj pid id ids task tasks file files path paths v1 version route routes template templates
     __ f s r u
 """.split())
 # Host words that say nothing of which service answers there.

@@ -170,6 +170,17 @@ def url(template):
 
 requests.get(url(INFO)).raise_for_status()
 """,
+    "string.Template routes, substituted with a mapping and keywords": f"""
+import string
+from string import Template
+
+INFO = Template("${{base}}/api/v1/$project/info")
+TASK = string.Template("$base/api/v1/${{project}}/task/$task")
+ids = {{"project": "p1"}}
+requests.get(INFO.substitute(ids, base="{HOST}")).raise_for_status()
+r = requests.get(TASK.safe_substitute(base="{HOST}", task="t1", **ids))
+print(r.json()["result"][0]["status"])
+""",
     "text after what lstrip keeps": f"""
 FILES = "/files"
 print([f["name"] for f in requests.get(f"{HOST}/api/v1/p1/" + FILES.lstrip("/")).json()["files"]])
@@ -229,6 +240,18 @@ def call(name):
 
 call("info").raise_for_status()
 """,
+    "a string.Template whose fields a **mapping not written out may fill": f"""
+from string import Template
+
+ROUTES = {{"info": Template("$base/api/v1/$project/info")}}
+
+
+def url(route, **kw):
+    return ROUTES[route].substitute({{"base": "{HOST}", "project": "p1"}}, **kw)
+
+
+requests.get(url("info", project="p2")).raise_for_status()
+""",
     "the one call of an artifact file through *parts": f"""
 def _url(*parts):
     return "/".join(["{HOST}/api/v1", "p1", *parts])
@@ -257,6 +280,7 @@ NOT_DATAMIMIC = [
     f'import posixpath\nSTORE_API = "{OTHER}/api/v1"\nrequests.get(posixpath.join(STORE_API, "b1", "files", "k"))\n',
     f'STORE_FILES = "{{}}/api/v1/{{}}/files"\nrequests.get(STORE_FILES.format("{OTHER}", "b1"))\n',
     f'STORE_FILES = "%s/api/v1/%s/files"\nrequests.get(STORE_FILES % ("{OTHER}", "b1"))\n',
+    f'from string import Template\nSTORE = Template("$root/api/v1/$b/files")\nrequests.get(STORE.substitute(root="{OTHER}", b="b1"))\n',
     f'import posixpath\nfrom urllib.parse import urlsplit, urlunsplit\nSTORE_URL = "{OTHER}"\n'
     'scheme, netloc, path, _, _ = urlsplit(STORE_URL)\n'
     'requests.get(urlunsplit((scheme, netloc, posixpath.join(path or "/", "api/v1", "b1", "files"), "", "")))\n',

@@ -46,6 +46,8 @@ _ESCAPES = {"\\": "\\", "'": "'", '"': '"', "a": "\a", "b": "\b", "f": "\f", "n"
 # Flags of a string context besides Python's prefixes: the text of a str.format template
 # (its braces are doubled) or of a %-template (its "%" is doubled).
 _FORMAT_TEMPLATE, _PERCENT_TEMPLATE = "t", "p"
+_DOLLAR_TEMPLATE = "d"  # a string.Template's text: its "$" is doubled
+_DOLLAR_TOKEN = re.compile(r"\$(?:(\$)|((?a:[_a-z][_a-z0-9]*))|\{((?a:[_a-z][_a-z0-9]*))\}|())", re.IGNORECASE)
 _FORMAT_TOKEN = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
 _PERCENT_TOKEN = re.compile(r"%%|%(?:\(([^()]*)\))?([-#0 +*.\dhlL]*)([a-zA-Z])|%")
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
@@ -97,6 +99,7 @@ class Values:
     def __init__(self, tree: Project) -> None:
         self.tree = tree
         self.flow = Flow(tree)
+        self._substituting = False  # a Template() is read as its text only as a substitute()'s template
         # (start, end) of a plain string's text -> the string, to drop a string an edit empties
         self.strings: dict[tuple[int, int], cst.SimpleString] = {}
         # A format field filled by a name (``{base}`` by ``base=BASE``) -> where the name is
@@ -227,10 +230,16 @@ class Values:
                 return self.string_join(node, receiver, scope, via, depth)
             if name in ("format", "format_map"):
                 return self.str_format(node, receiver, scope, via, depth)
+            if name in ("substitute", "safe_substitute"):
+                return self.substitute(node, receiver, scope, via, depth)
+            if name == "Template" and self._dotted(receiver) == "string":
+                return self.dollar_template(node, scope, via, depth)
             if name in ("strip", "rstrip", "lstrip"):
                 return self.strip(node, name, receiver, scope, via, depth, context)
         elif not self._imported(func, scope):
             return None  # a name of the run's own that is no function it has
+        if name == "Template":
+            return self.dollar_template(node, scope, via, depth)
         if name == "urljoin":
             return self.urljoin(node, scope, via, depth)
         if name in ("urlunsplit", "urlunparse"):
@@ -428,6 +437,38 @@ class Values:
         if fields is None:
             return None
         return self.fill(literal, fields, positional, keywords, scope, via, depth)
+
+    def dollar_template(self, node: cst.Call, scope: Scope, via: tuple[Via, ...], depth: int) -> list[Piece] | None:
+        """``Template(text)``: its text, read only as the template a ``.substitute()`` fills
+        (the object is no string anywhere else)."""
+        if not self._substituting or len(node.args) != 1 or node.args[0].keyword or node.args[0].star:
+            return None
+        return self.pieces(node.args[0].value, scope, via, depth + 1)
+
+    def substitute(self, node: cst.Call, template: cst.BaseExpression, scope: Scope, via: tuple[Via, ...], depth: int) -> list[Piece] | None:
+        """``TEMPLATE.substitute(mapping, key=value, **more)`` of a string.Template: a field no
+        argument is known to fill is a hole (a ``**`` mapping not written out may fill any)."""
+        self._substituting = True
+        try:
+            literal = self.template(template, scope, via, depth, _DOLLAR_TEMPLATE)
+        finally:
+            self._substituting = False
+        fields = _dollar_fields(literal.text) if literal is not None else None
+        if literal is None or fields is None:
+            return None
+        mapping: dict[str, cst.BaseExpression] = {}
+        keywords: dict[str, cst.BaseExpression] = {}
+        for index, arg in enumerate(node.args):
+            if arg.keyword is not None:
+                keywords[arg.keyword.value] = arg.value
+            elif arg.star == "**" or (index == 0 and not arg.star):
+                found = self.mapping(arg.value, scope)
+                if found is None and arg.star == "**":
+                    return self.fill(literal, fields, [], {}, scope, via, depth)  # it may fill any field
+                (keywords if arg.star == "**" else mapping).update(found or {})
+            else:
+                return None
+        return self.fill(literal, fields, [], {**mapping, **keywords}, scope, via, depth)
 
     def percent_format(self, node: cst.BinaryOperation, scope: Scope, via: tuple[Via, ...], depth: int) -> list[Piece]:
         """``TEMPLATE % (a, b)``, ``TEMPLATE % value`` and ``TEMPLATE % {"key": value}``."""
@@ -923,6 +964,18 @@ def _format_fields(text: str) -> list[tuple[int, int, str | None, bool]] | None:
     return None if {"auto", "manual"} <= numbering else out
 
 
+def _dollar_fields(text: str) -> list[tuple[int, int, str | None, bool]] | None:
+    """The fields and escapes of a string.Template (see Values.fill); None when a "$" is
+    neither (substitute would refuse it)."""
+    out: list[tuple[int, int, str | None, bool]] = []
+    for match in _DOLLAR_TOKEN.finditer(text):
+        escape, named, braced, invalid = match.groups()
+        if invalid is not None:
+            return None
+        out.append((match.start(), match.end(), None if escape else named or braced, True))
+    return out
+
+
 def _percent_fields(text: str) -> list[tuple[int, int, str | None, bool]] | None:
     """The fields and escapes of a %-template (see Values.fill): only a bare ``%s`` (or
     ``%(key)s``) puts a value's text as it is; None when % would refuse the template."""
@@ -981,7 +1034,7 @@ def render(content: Content, context: str, side: str = "") -> str:
         raise ValueError("the URL is built from expressions there: no text can be inserted")
     _, flags, quote = context.split(":", 2)
     raw, formatted = "r" in flags, "f" in flags
-    template = _FORMAT_TEMPLATE in flags or _PERCENT_TEMPLATE in flags
+    template = _FORMAT_TEMPLATE in flags or _PERCENT_TEMPLATE in flags or _DOLLAR_TEMPLATE in flags
     out = []
     for item in content:
         if isinstance(item, Hole):
@@ -999,6 +1052,8 @@ def render(content: Content, context: str, side: str = "") -> str:
             text = text.replace("{", "{{").replace("}", "}}")
         if _PERCENT_TEMPLATE in flags:
             text = text.replace("%", "%%")
+        if _DOLLAR_TEMPLATE in flags:
+            text = text.replace("$", "$$")
         if raw:
             if quote[0] in text or text.endswith("\\"):
                 raise ValueError("the text cannot be written into a raw string")
