@@ -448,11 +448,11 @@ class Values:
     def substitute(self, node: cst.Call, template: cst.BaseExpression, scope: Scope, via: tuple[Via, ...], depth: int) -> list[Piece] | None:
         """``TEMPLATE.substitute(mapping, key=value, **more)`` of a string.Template: a field no
         argument is known to fill is a hole (a ``**`` mapping not written out may fill any)."""
-        self._substituting = True
+        outer, self._substituting = self._substituting, True
         try:
             literal = self.template(template, scope, via, depth, _DOLLAR_TEMPLATE)
         finally:
-            self._substituting = False
+            self._substituting = outer
         fields = _dollar_fields(literal.text) if literal is not None else None
         if literal is None or fields is None:
             return None
