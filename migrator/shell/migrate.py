@@ -111,13 +111,16 @@ def migrate(
     pieces: list[tuple[int, int]] | None = None,
     lines: list[list[int]] | None = None,
     elsewhere: frozenset[str] = frozenset(),
+    held_by: tuple[tuple[str, int], ...] = (),
 ) -> tuple[list[Fix], list[Finding]]:
     """Plan the v2 rewrite of one shell script.
 
     ``segments``: parts of the text that are files of their own (sourced files joined into
     one unit); ``pieces``: the parts parsed each on its own (a file, a block); ``foreign``: the rest of a host file, which may read
     files the script writes; ``outside``: variables defined where a shell expansion
-    cannot strip them (a Makefile's). Raises ParseError if the script does not parse.
+    cannot strip them (a Makefile's); ``elsewhere``: variables code outside the script may
+    read; ``held_by``: (variable, line) of calls outside the script that use the variable and
+    stay on v1 (a CI file's Python step). Raises ParseError if the script does not parse.
     """
     segments = segments or [(0, len(source))]
     roots, errors = parse_tolerant(source, pieces or segments)
@@ -127,6 +130,7 @@ def migrate(
     script = Script.of(source, roots, segments, errors)
     migration = _Migration(script, settings, foreign, outside, names or [], lines or [])
     migration.elsewhere = elsewhere
+    migration.held_by = held_by
     return migration.run()
 
 
@@ -182,6 +186,7 @@ class _Migration:
         self._programs: bool | None = None
         self.classified: set[int] = set()  # id(invocation) of requests whose URL is a v1 URL
         self.elsewhere: frozenset[str] = frozenset()  # variables code the unit does not hold reads
+        self.held_by: tuple[tuple[str, int], ...] = ()  # calls outside the unit that keep a variable's v1 value
 
     # ---------------------------------------------------------------- run
 
@@ -1088,6 +1093,8 @@ class _Migration:
             shown = f"${variable.split('@')[0]}" if variable else "this URL"
             using = [inv for inv in self.invocations if id(inv) in self.classified and self._uses_offset(inv, offset)]
             held = sorted({self.ref(inv.site.start_byte, offset) for inv in using if id(inv) in self.blocked}, key=_natural)
+            if variable:
+                held = sorted({*held, *(str(line) for name, line in self.held_by if name == variable.split("@")[0])}, key=_natural)
             if using and all(id(inv) in self.possible for inv in using):
                 lines = ", ".join(map(str, held))
                 message = f"a v1 URL of the call{'s' if len(held) > 1 else ''} on line {lines}, not taken for DATAMIMIC's: left alone"
