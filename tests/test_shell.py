@@ -592,6 +592,22 @@ def test_a_wrapper_call_that_stays_on_v1_keeps_the_others_and_says_why(settings)
     assert info.status.value == "review" and "line 8" in info.message
 
 
+SLICE_WRAPPER = 'dm_curl() { curl -fsS -H "Authorization: Bearer $T" "$DM_BASE$1" "${@:2}"; }\n'
+
+
+def test_a_wrapper_passing_its_arguments_after_the_path_takes_the_callers_options(settings):
+    """``"${@:2}"``: -X POST and -F at the call site are the request's, so this is a create."""
+    calls = 'dm_curl "/$P/files" -X POST -F "file=@$f" | jq -r .location\n'
+    check_transformed(
+        "DM_BASE=https://tdm.acme.com/api/v1\n" + SLICE_WRAPPER + calls,
+        "DM_BASE=https://tdm.acme.com/api/v2\n"
+        + SLICE_WRAPPER
+        + 'dm_curl "/projects/$P/files/create-from-upload" -X POST -F "file=@$f" -F \'file_type=create\' -F \'custom_fields={}\' '
+        "| jq -r '.list_files_uri[0]'\n",
+        settings,
+    )
+
+
 def test_nested_wrappers_and_their_positional_parameters(settings):
     source = (
         "TDM_URL=https://tdm.acme.com\n"
