@@ -608,6 +608,28 @@ def test_a_wrapper_passing_its_arguments_after_the_path_takes_the_callers_option
     )
 
 
+def test_a_base_with_a_default_is_stripped_at_the_call_it_may_come_from_the_environment(settings):
+    base = 'DM_BASE="${DM_BASE:-https://tdm.acme.com/api/v1}"\n'
+    check_transformed(
+        base + 'curl -fsS "$DM_BASE/$P/info" | jq -r .name\n',
+        base + 'curl -fsS "${DM_BASE%/api/v*}/api/v2/projects/$P" | jq -r .name\n',
+        settings,
+    )
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        pytest.param('curl -fsS "${DM_BASE:-https://tdm.acme.com/api/v1}/$P/info"\n', id="default-in-the-url"),
+        pytest.param('DM_BASE="${DM_BASE:-https://tdm.acme.com/api/v1}"\n' + SLICE_WRAPPER + 'dm_curl "/$P/info"\n', id="through-a-wrapper"),
+    ],
+)
+def test_a_default_base_a_call_cannot_strip_is_reported_on_the_call(source, settings):
+    result = check_noop(source, settings)
+    call = next(f for f in result.findings if f.rule == "DM112")
+    assert call.status.value == "review" and call.line == source.count("\n")
+
+
 def test_nested_wrappers_and_their_positional_parameters(settings):
     source = (
         "TDM_URL=https://tdm.acme.com\n"
