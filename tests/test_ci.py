@@ -46,6 +46,7 @@ def test_the_held_base_names_the_python_step(settings):
     result = run(PYTHON_STEP, settings, "ci")
     by_line = {f.line: f for f in result.findings}
     assert by_line[10].rule == "DM108" and by_line[10].status.value == "review"
+    assert "the value of $DM_API in this file's env" in by_line[10].message
     assert by_line[2].rule == "DM003" and "the call on line 10 " in by_line[2].message
 
 

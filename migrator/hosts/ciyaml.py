@@ -245,6 +245,9 @@ def _env_values(region: Region, source: bytes, values: dict[bytes, bytes]) -> li
         region.add(literal)
         reads.append((name.decode(), source.count(b"\n", 0, where[match.start()]) + 1))
         at = end
+    if reads:
+        names = ", ".join(sorted({f"${name}" for name, _ in reads}))
+        region.unwritable = f"its v1 base is the value of {names} in this file's env, which the step reads: migrate it by hand"
     region.text += text[at:]
     region.where += where[at:]
     region.ends += ends[at:]

@@ -30,6 +30,7 @@ class Region:
     indents: list[bytes] | None = None  # per line, when the region joins code indented differently
     read_elsewhere: frozenset[str] = frozenset()  # variables code outside the regions may read (a CI action)
     held_by: tuple[tuple[str, int], ...] = ()  # (variable, host line) of calls outside the regions that keep its v1 value
+    unwritable: str = ""  # why a fix that edits text standing for no host bytes cannot be written
 
     def indent_at(self, offset: int) -> bytes:
         if self.indents is None:
@@ -162,7 +163,7 @@ def translate(
             edits = tuple(_edit(region, e) for e in fix.edits)
         except Untranslatable:
             out_findings.append(
-                replace(finding, status=Status.REVIEW, message=f"{finding.message}; not rewritten: it cannot be written back into this file")
+                replace(finding, status=Status.REVIEW, message=f"{finding.message}; not rewritten: {region.unwritable or 'it cannot be written back into this file'}")
             )
             continue
         start, end = region.span(*fix.span)
