@@ -592,6 +592,44 @@ def test_a_wrapper_call_that_stays_on_v1_keeps_the_others_and_says_why(settings)
     assert info.status.value == "review" and "line 8" in info.message
 
 
+SLICE_WRAPPER = 'dm_curl() { curl -fsS -H "Authorization: Bearer $T" "$DM_BASE$1" "${@:2}"; }\n'
+
+
+def test_a_wrapper_passing_its_arguments_after_the_path_takes_the_callers_options(settings):
+    """``"${@:2}"``: -X POST and -F at the call site are the request's, so this is a create."""
+    calls = 'dm_curl "/$P/files" -X POST -F "file=@$f" | jq -r .location\n'
+    check_transformed(
+        "DM_BASE=https://tdm.acme.com/api/v1\n" + SLICE_WRAPPER + calls,
+        "DM_BASE=https://tdm.acme.com/api/v2\n"
+        + SLICE_WRAPPER
+        + 'dm_curl "/projects/$P/files/create-from-upload" -X POST -F "file=@$f" -F \'file_type=create\' -F \'custom_fields={}\' '
+        "| jq -r '.list_files_uri[0]'\n",
+        settings,
+    )
+
+
+def test_a_base_with_a_default_is_stripped_at_the_call_it_may_come_from_the_environment(settings):
+    base = 'DM_BASE="${DM_BASE:-https://tdm.acme.com/api/v1}"\n'
+    check_transformed(
+        base + 'curl -fsS "$DM_BASE/$P/info" | jq -r .name\n',
+        base + 'curl -fsS "${DM_BASE%/api/v*}/api/v2/projects/$P" | jq -r .name\n',
+        settings,
+    )
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        pytest.param('curl -fsS "${DM_BASE:-https://tdm.acme.com/api/v1}/$P/info"\n', id="default-in-the-url"),
+        pytest.param('DM_BASE="${DM_BASE:-https://tdm.acme.com/api/v1}"\n' + SLICE_WRAPPER + 'dm_curl "/$P/info"\n', id="through-a-wrapper"),
+    ],
+)
+def test_a_default_base_a_call_cannot_strip_is_reported_on_the_call(source, settings):
+    result = check_noop(source, settings)
+    call = next(f for f in result.findings if f.rule == "DM112")
+    assert call.status.value == "review" and call.line == source.count("\n")
+
+
 def test_nested_wrappers_and_their_positional_parameters(settings):
     source = (
         "TDM_URL=https://tdm.acme.com\n"

@@ -10,6 +10,11 @@ strip the base themselves; the variable changes only with --unsafe-fixes.
 ``${{ expression }}`` of GitHub Actions is shown to the shell front end as a
 variable of the same length (``${__secrets_DATAMIMIC_URL__}``), so the line
 parses and the expression still counts as evidence; it is written back as it was.
+
+A ``shell: python`` step gets the same environment: where it reads a variable whose value
+holds the v1 base (``os.environ["DM_API"]``), the Python front end sees that value as a
+string literal, so the call it builds is found; a fix cannot be written there (the value is
+the env's), so the call is reported, and the variable keeps its value for it.
 """
 
 from __future__ import annotations
@@ -21,6 +26,11 @@ from migrator.hosts.regions import HostError, Region, join, lines, skipped
 KEYS = {"run", "script", "before_script", "after_script"}
 VARIABLE_KEYS = {"env", "variables"}
 EXPRESSION = re.compile(rb"\$\{\{.*?\}\}")
+ENV_EXPRESSION = re.compile(rb"\$\{\{\s*env\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
+ENV_READ = re.compile(
+    rb"""os\.(?:environ\[\s*(?P<q1>['"])(?P<n1>\w+)(?P=q1)\s*\]|(?:environ\.get|getenv)\(\s*(?P<q2>['"])(?P<n2>\w+)(?P=q2)\s*\))"""
+)
+EXPORT = re.compile(rb'export ([A-Za-z_][A-Za-z0-9_]*)="(.*)"\n')
 
 
 def regions(source: bytes) -> list[Region]:
@@ -40,15 +50,21 @@ def regions(source: bytes) -> list[Region]:
         _walk(document, source, byte_of, found, variables, yaml, (walked, taken))
     shell = [r for r in found if r.kind == "shell" and not r.skipped]
     others = [r for r in found if r not in shell]
+    values = {m.group(1): m.group(2) for v in variables if (m := EXPORT.fullmatch(bytes(v.text)))}
+    held_by = []
     for region in others:
+        if region.kind == "python" and not region.skipped:
+            held_by += _env_values(region, source, values)
         _hide_expressions(region)
     if not shell:
         return others
     joined = join(variables + shell, "shell")
+    joined.held_by = tuple(held_by)
     if _runs_actions(documents, yaml):
         # An action a step uses gets the same environment: it may read any of these variables.
         names = re.findall(rb"export ([A-Za-z_][A-Za-z0-9_]*)=", b"".join(bytes(v.text) for v in variables))
         joined.read_elsewhere = frozenset(name.decode() for name in names)
+    joined.read_elsewhere |= {name for name, _ in held_by}
     _hide_expressions(joined)
     return [joined, *others]
 
@@ -202,20 +218,76 @@ def _folded(scalar, source: bytes, start: int, end: int, kind: str) -> Region | 
     return region
 
 
+def _env_values(region: Region, source: bytes, values: dict[bytes, bytes]) -> list[tuple[str, int]]:
+    """Python's reads of env variables whose value holds the v1 base, as string literals of
+    that value that stand for no host bytes (no edit can go there); (name, host line) of each."""
+    text = bytes(region.text)
+    where, ends = region.where, region.ends
+    region.text, region.where, region.ends = bytearray(), [], []
+    reads = []
+    at = 0
+    for match in ENV_READ.finditer(text):
+        name = match.group("n1") or match.group("n2")
+        quote = match.group("q1") or match.group("q2")
+        value = values.get(name, b"")
+        if b"/api/v1" not in value or quote in value or b"\\" in value:
+            continue
+        start, end = match.start(), match.end()
+        field = re.search(rb"\{\s*$", text[at:start]), re.match(rb"\s*\}", text[end:])
+        if field[0] and field[1]:
+            # A replacement field of an f-string, {os.environ['DM_API']}: the value's text.
+            start, end, literal = at + field[0].start(), end + field[1].end(), value.replace(b"{", b"{{").replace(b"}", b"}}")
+        else:
+            literal = quote + value + quote
+        region.text += text[at:start]
+        region.where += where[at:start]
+        region.ends += ends[at:start]
+        region.add(literal)
+        reads.append((name.decode(), source.count(b"\n", 0, where[match.start()]) + 1))
+        at = end
+    if reads:
+        names = ", ".join(sorted({f"${name}" for name, _ in reads}))
+        region.unwritable = f"its v1 base is the value of {names} in this file's env, which the step reads: migrate it by hand"
+    region.text += text[at:]
+    region.where += where[at:]
+    region.ends += ends[at:]
+    return reads
+
+
 def _hide_expressions(region: Region) -> None:
-    """``${{ secrets.X }}`` -> ``${__secrets_X__}`` of the same length, restored in inserted text."""
+    """``${{ secrets.X }}`` -> ``${__secrets_X__}`` of the same length, restored in inserted
+    text. ``${{ env.X }}`` -> ``${X}``: in a step it is the value of the env variable X,
+    which the step's shell also has, so its uses count for X's plan."""
     restore: dict[bytes, bytes] = {}
-
-    def placeholder(match: re.Match[bytes]) -> bytes:
+    text = bytes(region.text)
+    where, ends = region.where, region.ends
+    region.text, region.where, region.ends = bytearray(), [], []
+    at = 0
+    for match in EXPRESSION.finditer(text):
+        region.text += text[at : match.start()]
+        region.where += where[at : match.start()]
+        region.ends += ends[at : match.start()]
         original = match.group()
-        hidden = b"${" + re.sub(rb"\W", b"_", original[2:-1]) + b"}"
+        env = ENV_EXPRESSION.fullmatch(original)
+        if env is not None:
+            hidden = b"${" + env.group(1) + b"}"
+            region.add(hidden, where[match.start()], ends[match.end() - 1])
+        else:
+            hidden = b"${" + re.sub(rb"\W", b"_", original[2:-1]) + b"}"
+            region.text += hidden
+            region.where += where[match.start() : match.end()]
+            region.ends += ends[match.start() : match.end()]
         restore[hidden] = original
-        return hidden
-
-    region.text = bytearray(EXPRESSION.sub(placeholder, bytes(region.text)))
+        at = match.end()
+    region.text += text[at:]
+    region.where += where[at:]
+    region.ends += ends[at:]
     if restore:
+        host_escape = region.escape
 
         def escape(text: bytes) -> bytes:
+            if host_escape is not None:
+                text = host_escape(text)
             for hidden, original in restore.items():
                 text = text.replace(hidden, original)
             return text

@@ -8,7 +8,9 @@ shell assignment of its value, so a base kept there is seen and moves when every
 call that uses it migrates (make variables are make's: a call cannot strip one with
 a shell expansion). ``$(call dm,task/$(TASK_ID))`` is expanded as make expands it:
 the macro's text (which no call may change alone) with ``$(1)``, ``$(2)`` replaced by
-the call's arguments, written where the call writes them.
+the call's arguments, written where the call writes them. ``$(shell cmd)`` is the
+shell's ``$(cmd)``: it runs when make sets the variable, so its curl is a call. The
+automatic variables the shell would not parse (``$<``, ``$^``) read as shell variables.
 """
 
 from __future__ import annotations
@@ -22,6 +24,9 @@ RECIPE_PREFIX = re.compile(rb"\t[@+\-]*")
 ASSIGNMENT = re.compile(rb"^([A-Za-z_][A-Za-z0-9_]*)[ \t]*(\?=|:=|::=|=)[ \t]*(.*?)[ \t]*$", re.MULTILINE)
 DEFINE = re.compile(rb"^define[ \t]+([A-Za-z_][A-Za-z0-9_]*)[ \t]*=?[ \t]*\r?\n(.*?)^endef", re.MULTILINE | re.DOTALL)
 CALL = re.compile(rb"\$\(call[ \t]+([A-Za-z_][A-Za-z0-9_]*)")
+SHELL_FUNCTION = re.compile(rb"\$\(shell[ \t]+")
+# make's automatic variables whose shell reading would not parse; $@, $* and $? parse as they are.
+AUTOMATIC = {b"<": b"${make_first_prerequisite}", b"^": b"${make_prerequisites}", b"+": b"${make_all_prerequisites}", b"|": b"${make_order_only}"}
 
 
 def regions(source: bytes) -> list[Region]:
@@ -78,7 +83,8 @@ def _assignments(source: bytes, used: set[bytes], in_defines, macros) -> list[Re
         value = match.group(3)
         line = source.count(b"\n", 0, match.start()) + 1
         region = Region("shell", first_line=line, escape=lambda text: text.replace(b"$", b"$$"))
-        quote = b"" if not re.search(rb"[\s\"'|;&<>()]", re.sub(rb"\$\([^)]*\)", b"", value)) else b"'" if b"'" not in value else b'"'
+        whole_shell = SHELL_FUNCTION.match(value) and _closing(value, 2, len(value)) == len(value) - 1
+        quote = b"" if whole_shell or not re.search(rb"[\s\"'|;&<>()]", re.sub(rb"\$\([^)]*\)", b"", value)) else b"'" if b"'" not in value else b'"'
         region.add(name + b"=" + quote)
         _take(region, source, match.start(3), match.end(3), {})
         region.add(quote + b"\n")
@@ -102,6 +108,16 @@ def _take(region: Region, source: bytes, start: int, end: int, macros: dict, sha
         if source[position : position + 2] == b"$$":
             region.add(b"$", -1 if shared else position, -1 if shared else position + 2)
             position += 2
+            continue
+        automatic = AUTOMATIC.get(source[position + 1 : position + 2]) if source[position : position + 1] == b"$" else None
+        if automatic is not None:
+            region.add(automatic, -1 if shared else position, -1 if shared else position + 2)
+            position += 2
+            continue
+        function = SHELL_FUNCTION.match(source, position, end)
+        if function:
+            region.add(b"$(", -1 if shared else position, -1 if shared else function.end())
+            position = function.end()
             continue
         argument = re.match(rb"\$\(([1-9])\)", source[position:end])
         if argument and args is not None:

@@ -29,6 +29,8 @@ class Region:
     skipped: str = ""  # why code found here is not migrated (reported when it holds a candidate)
     indents: list[bytes] | None = None  # per line, when the region joins code indented differently
     read_elsewhere: frozenset[str] = frozenset()  # variables code outside the regions may read (a CI action)
+    held_by: tuple[tuple[str, int], ...] = ()  # (variable, host line) of calls outside the regions that keep its v1 value
+    unwritable: str = ""  # why a fix that edits text standing for no host bytes cannot be written
 
     def indent_at(self, offset: int) -> bytes:
         if self.indents is None:
@@ -78,6 +80,7 @@ def join(parts: list[Region], kind: str) -> Region:
     """One region of several, read together (CI steps that share variables)."""
     joined = Region(kind, first_line=parts[0].first_line if parts else 1, indents=[])
     joined.read_elsewhere = frozenset().union(*(part.read_elsewhere for part in parts))
+    joined.held_by = tuple(use for part in parts for use in part.held_by)
     # Text written back is escaped as the host needs it (a Makefile's "$$"): the parts share that.
     joined.escape = next((part.escape for part in parts if part.escape is not None), None)
     for part in parts:
@@ -160,7 +163,7 @@ def translate(
             edits = tuple(_edit(region, e) for e in fix.edits)
         except Untranslatable:
             out_findings.append(
-                replace(finding, status=Status.REVIEW, message=f"{finding.message}; not rewritten: it cannot be written back into this file")
+                replace(finding, status=Status.REVIEW, message=f"{finding.message}; not rewritten: {region.unwritable or 'it cannot be written back into this file'}")
             )
             continue
         start, end = region.span(*fix.span)

@@ -7,6 +7,7 @@ spliced in with "${opts[@]}". The config files of -K/--config are named, not rea
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from tree_sitter import Node
@@ -114,6 +115,11 @@ def _spliced(words: Words, node: Node) -> list[tuple[Node, int, list[Piece]]] | 
     if raw in ("$@", "${@}") and node.type == "string" and words.frame is not None:
         shift = words.script.shifts_before(words.frame.function, node.start_byte)
         return list(words.frame.args[shift:])
+    # "${@:2}": the arguments from the second on (a wrapper's caller adds curl options after its path).
+    sliced = re.fullmatch(r"\$\{@:([1-9][0-9]*)\}", raw)
+    if sliced and node.type == "string" and words.frame is not None:
+        shift = words.script.shifts_before(words.frame.function, node.start_byte)
+        return list(words.frame.args[shift + int(sliced.group(1)) - 1 :])
     if inner[0].type != "expansion" or not (raw.startswith("${") and raw.endswith("[@]}")) or raw.startswith("${#"):
         return None
     name = raw[2:-4]

@@ -30,7 +30,7 @@ from migrator.shell import jqread
 from migrator.shell.curl import Arg, CurlCall, command_words, curl_call, wget_call
 from migrator.shell.flow import Flow, Reader, Sink
 from migrator.shell.script import Script, parse_tolerant
-from migrator.shell.words import Frame, Words, parse, quote_word, render, static, text, walk
+from migrator.shell.words import Frame, Words, defaulted, parse, quote_word, render, static, text, walk
 from migrator.urls import HOLE_MARK, Content, Edit, Flat, Hole, Literal, Piece, UrlMatch, collapse, find_base, match_template
 
 NEWLINE = b"\n"
@@ -111,13 +111,16 @@ def migrate(
     pieces: list[tuple[int, int]] | None = None,
     lines: list[list[int]] | None = None,
     elsewhere: frozenset[str] = frozenset(),
+    held_by: tuple[tuple[str, int], ...] = (),
 ) -> tuple[list[Fix], list[Finding]]:
     """Plan the v2 rewrite of one shell script.
 
     ``segments``: parts of the text that are files of their own (sourced files joined into
     one unit); ``pieces``: the parts parsed each on its own (a file, a block); ``foreign``: the rest of a host file, which may read
     files the script writes; ``outside``: variables defined where a shell expansion
-    cannot strip them (a Makefile's). Raises ParseError if the script does not parse.
+    cannot strip them (a Makefile's); ``elsewhere``: variables code outside the script may
+    read; ``held_by``: (variable, line) of calls outside the script that use the variable and
+    stay on v1 (a CI file's Python step). Raises ParseError if the script does not parse.
     """
     segments = segments or [(0, len(source))]
     roots, errors = parse_tolerant(source, pieces or segments)
@@ -127,6 +130,7 @@ def migrate(
     script = Script.of(source, roots, segments, errors)
     migration = _Migration(script, settings, foreign, outside, names or [], lines or [])
     migration.elsewhere = elsewhere
+    migration.held_by = held_by
     return migration.run()
 
 
@@ -182,6 +186,7 @@ class _Migration:
         self._programs: bool | None = None
         self.classified: set[int] = set()  # id(invocation) of requests whose URL is a v1 URL
         self.elsewhere: frozenset[str] = frozenset()  # variables code the unit does not hold reads
+        self.held_by: tuple[tuple[str, int], ...] = ()  # calls outside the unit that keep a variable's v1 value
 
     # ---------------------------------------------------------------- run
 
@@ -901,6 +906,11 @@ class _Migration:
                     f"{work.rule.title}: it goes through {variable.split('#')[0]}, which the call on {where} also goes through "
                     "and which stays on v1 (or needs other changes there): migrate them by hand together"
                 )
+            elif variable.split("@")[0] not in self.script.assignments and defaulted(self.source, variable.split("@")[0]) is not None:
+                message = (
+                    f"{work.rule.title}: its v1 base is the default of ${{{variable.split('@')[0]}:-...}}, whose value may come "
+                    "from the environment; the call cannot strip it there: migrate by hand"
+                )
             elif variable in self.outside:
                 message = (
                     f"{work.rule.title}: its v1 base is in the make variable {variable}, which the call on {where} "
@@ -967,6 +977,8 @@ class _Migration:
         if hidden is not None:
             return hidden, None  # a use in code that does not parse is a use we cannot see
         other = self.exported(name)
+        if other is None:
+            other = defaulted(self.source, name)  # the environment may set it: a use we cannot see
         for use in self.script.uses.get(name, []):
             if scope and (use.function is None or self.script.function_name(use.function) != scope):
                 continue
@@ -1088,6 +1100,8 @@ class _Migration:
             shown = f"${variable.split('@')[0]}" if variable else "this URL"
             using = [inv for inv in self.invocations if id(inv) in self.classified and self._uses_offset(inv, offset)]
             held = sorted({self.ref(inv.site.start_byte, offset) for inv in using if id(inv) in self.blocked}, key=_natural)
+            if variable:
+                held = sorted({*held, *(str(line) for name, line in self.held_by if name == variable.split("@")[0])}, key=_natural)
             if using and all(id(inv) in self.possible for inv in using):
                 lines = ", ".join(map(str, held))
                 message = f"a v1 URL of the call{'s' if len(held) > 1 else ''} on line {lines}, not taken for DATAMIMIC's: left alone"
@@ -1096,6 +1110,8 @@ class _Migration:
                 why = f"the call{'s' if len(held) > 1 else ''} on line {', '.join(map(str, held))} that use{'s' if len(held) == 1 else ''} it stay{'s' if len(held) == 1 else ''} on v1"
             elif variable and self.exported(variable.split("@")[0]) is not None:
                 why = "it is exported to the programs the script starts (the calls strip it themselves)"
+            elif variable and defaulted(self.source, variable.split("@")[0]) is not None:
+                why = "its value may come from the environment (the calls strip it themselves)"
             else:
                 why = "something other than the migrated calls uses it (they strip it themselves)"
             message = f"the v1 base in {shown} stays: {why}; migrate it by hand when they are"
@@ -1280,6 +1296,8 @@ class _Strip:
         anchor = base_piece.via[0]
         if not migration._in_site(work.inv, anchor.span[0]):
             return None
+        if not re.fullmatch(r"\$\{?[A-Za-z_][A-Za-z0-9_]*\}?", anchor.source):
+            return None  # ${API:-...}: a strip would drop its default
         name = anchor.name.split("@")[0]
         # The flat range the anchor's value covers.
         inside = [k for k, (index, _) in enumerate(flat.where) if anchor in flat.pieces[index].via]

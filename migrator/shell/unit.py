@@ -39,6 +39,7 @@ class Part:
     outside: frozenset[str] = field(default_factory=frozenset)
     pieces: list[tuple[int, int]] = field(default_factory=list)  # its regions, each parsed alone
     elsewhere: frozenset[str] = field(default_factory=frozenset)  # variables read outside the code
+    held_by: tuple[tuple[str, int], ...] = ()  # (variable, line) of calls outside the code that keep its v1 value
 
 
 def whole_file(data: bytes) -> Region:
@@ -76,7 +77,8 @@ def part_of(member: Member, regions: list[Region] | None = None) -> Part | None:
             covered[index] = 32
     outside = frozenset(name for r in regions for name in getattr(r, "outside", ()))
     elsewhere = frozenset().union(*(r.read_elsewhere for r in regions))
-    return Part(member.path, region, member.data, foreign=bytes(covered), outside=outside, pieces=pieces, elsewhere=elsewhere)
+    held_by = tuple(use for r in regions for use in r.held_by)
+    return Part(member.path, region, member.data, foreign=bytes(covered), outside=outside, pieces=pieces, elsewhere=elsewhere, held_by=held_by)
 
 
 def joined(parts: list[Part]) -> bytes:
@@ -104,7 +106,8 @@ def migrate_unit(own: str, parts: list[Part], settings: Settings) -> tuple[list[
     ranges = [(p.start + a, p.start + b) for p in parts for a, b in p.pieces]
     lines = [_host_lines(p) for p in parts]
     elsewhere = frozenset().union(*(p.elsewhere for p in parts))
-    fixes, findings = migrate(text, settings, [(p.start, p.end) for p in parts], foreign, outside, names, ranges, lines, elsewhere)
+    held_by = tuple(use for p in parts for use in p.held_by)
+    fixes, findings = migrate(text, settings, [(p.start, p.end) for p in parts], foreign, outside, names, ranges, lines, elsewhere, held_by)
     mine = next(p for p in parts if p.path == own)
     return _own(mine, parts, fixes, findings)
 

@@ -77,6 +77,23 @@ def _expansion_name(source: bytes, node: Node) -> str | None:
     return text(source, names[0]) if names else None
 
 
+DEFAULT_OPERATORS = {":-", "-", ":=", "="}
+
+
+def _default_word(node: Node) -> Node | None:
+    """The word of ``${NAME:-word}`` (also ``-``, ``:=``, ``=``), if ``node`` is one."""
+    children = node.children
+    if node.type != "expansion" or len(children) != 5 or children[1].type != "variable_name":
+        return None
+    return children[3] if children[2].type in DEFAULT_OPERATORS else None
+
+
+def defaulted(source: bytes, name: str) -> int | None:
+    """Where ``${name:-...}`` gives a default to a value that may come from the environment."""
+    match = re.search(rb"\$\{" + re.escape(name.encode()) + rb":?[-=]", source)
+    return match.start() if match else None
+
+
 def _is_plain(source: bytes, node: Node) -> bool:
     """``$NAME`` or ``${NAME}``: nothing that changes the value."""
     if node.type == "simple_expansion":
@@ -191,6 +208,17 @@ class Words:
         name = _expansion_name(self.source, node)
         source = text(self.source, node)
         span = (node.start_byte, node.end_byte)
+        default = _default_word(node)
+        if name and default is not None and depth <= 8:
+            # ${NAME:-word}: read as its default, the value the code names; the variable is
+            # kept in via (its value may come from the environment: it never moves alone).
+            # DM_BASE="${DM_BASE:-...}" is the variable's own value: one via for both.
+            own = bool(via) and via[-1].name.split("@")[0] == name
+            inner = via if own else (*via, Via(name, source, span, context))
+            pieces = self.pieces(default, context, inner, depth + 1)
+            if not any(isinstance(p, Hole) and p.name is None for p in pieces):
+                return pieces
+            return [Hole(source, span, context, name, via)]
         if not name or not _is_plain(self.source, node):
             return [Hole(source, span, context, name, via)]
         return self.variable(name, source, span, context, via, depth)
