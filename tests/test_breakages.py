@@ -153,3 +153,71 @@ r = requests.get(getattr(c, "base") + f"/{P}/task/{T}", headers=H)
 print(r.json()["task_count"])
 '''
     assert problems(source, settings, table, "python") == []
+
+
+# ------------------------------------------------------------------ shell: assignments not seen
+# A variable's value is taken from its one visible assignment; these commands assign it too, so
+# the value the migration planned for is not the one the call sends.
+
+LOG = SHELL_HEAD + """Q=""
+{assign}
+curl -sf "$DATAMIMIC_URL/api/v1/$P/task/$TASK_ID/log${{Q}}" -H "$AUTH"
+"""
+
+
+@pytest.mark.xfail(
+    strict=True, reason="Q is taken for empty and encode=false goes before it: the request is ?encode=false?lines=5"
+)
+@pytest.mark.parametrize(
+    "assign",
+    [
+        pytest.param('printf -v Q "?lines=%d" 5', id="printf-v"),
+        pytest.param(': "${Q:=?lines=5}"', id="default-assignment"),
+        pytest.param('eval "Q=\\"?lines=5\\""', id="eval"),
+        pytest.param('source <(echo "Q=\\"?lines=5\\"")', id="source-process-substitution"),
+        pytest.param('select Q in "?lines=5"; do break; done <<< "1"', id="select"),
+    ],
+)
+def test_shell_query_variable_assigned_unseen(assign, settings, table):
+    assert problems(LOG.format(assign=assign), settings, table, "shell") == []
+
+
+@pytest.mark.xfail(strict=True, reason="printf -v sets the base back to v1 after the assignment that was moved: /api/v1/projects/...")
+def test_shell_base_reassigned_by_printf_v(settings, table):
+    source = SHELL_HEAD + """API="$DATAMIMIC_URL/api/v1"
+printf -v API "%s/api/v1" "$DATAMIMIC_URL"
+curl -sf "$API/$P/files" -H "$AUTH" | jq -r '.files[].name'
+"""
+    assert problems(source, settings, table, "shell") == []
+
+
+# ------------------------------------------------------------------ Python: query defaults
+# The logs' encode default goes into the URL as ?encode=false; when the call's params may
+# carry encode too (forwarded **kwargs, a dict of options, a params parameter), the request
+# carries both.
+
+LOG_API = 'API = os.environ["DATAMIMIC_URL"] + "/api/v1"\n'
+
+
+@pytest.mark.xfail(strict=True, reason="encode=false is put in the URL while the forwarded params carry encode=true: ?encode=false&encode=true")
+@pytest.mark.parametrize(
+    "code",
+    [
+        pytest.param(
+            'def log(**kw):\n    return requests.get(f"{API}/{P}/task/{T}/log", headers=H, **kw).text\n\n\n'
+            'print(log(params={"encode": "true"}))\n',
+            id="kwargs",
+        ),
+        pytest.param(
+            'opts = {"headers": H, "params": {"encode": "true"}}\nprint(requests.get(f"{API}/{P}/task/{T}/log", **opts).text)\n',
+            id="options-dict",
+        ),
+        pytest.param(
+            'def log(params=None):\n    return requests.get(f"{API}/{P}/task/{T}/log", headers=H, params=params).text\n\n\n'
+            'print(log())\nprint(log({"encode": "true"}))\n',
+            id="params-parameter",
+        ),
+    ],
+)
+def test_python_encode_default_beside_forwarded_params(code, settings, table):
+    assert problems(PYTHON_HEAD + LOG_API + code, settings, table, "python") == []
