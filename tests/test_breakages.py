@@ -128,6 +128,17 @@ def test_shell_base_used_through_a_nameref(settings, table):
     assert problems(source, settings, table, "shell") == []
 
 
+@pytest.mark.xfail(strict=True, reason="BASE in a command's prefix assignment (API=\"$BASE\" cmd) is not a use: BASE moves to v2 under the program it runs")
+def test_shell_base_passed_in_a_prefix_assignment(settings, table):
+    reader = (
+        'import os, urllib.request as u; '
+        'print(u.urlopen(u.Request(os.environ["API"] + "/" + os.environ["PROJECT_ID"] + "/info", '
+        'headers={"Authorization": "Bearer " + os.environ["DATAMIMIC_TOKEN"]})).status)'
+    )
+    source = SHELL_BASE + f"""API="$BASE" python3 -c '{reader}'\n"""
+    assert problems(source, settings, table, "shell") == []
+
+
 # ------------------------------------------------------------------ jq: reads of the whole answer
 # A filter that reads the response without naming a key (length, keys, has, .[], .., paths,
 # getpath, tostream, tojson, a key held in a variable) is taken for no read: the call
