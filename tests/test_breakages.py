@@ -436,6 +436,26 @@ def test_python_base_stripped_on_python38(tmp_path, settings, table):
             "python",
             id="dmz-gateway",
         ),
+        pytest.param(
+            '#!/bin/bash\ncurl -sf "https://dmarc.example.com/api/v1/$DOMAIN/info" -H "Authorization: Bearer $T"\n',
+            "shell",
+            id="dmarc-host",
+        ),
+        pytest.param(
+            '#!/bin/bash\ncurl -sf "https://api.tdmarket.io/api/v1/$SHOP/files" | jq ".files | length"\n',
+            "shell",
+            id="tdmarket-host",
+        ),
+        pytest.param(
+            'import requests\n\n\ndef fetch_dmesg(host):\n    return requests.get(f"http://{host}/api/v1/{host}/info").json()\n',
+            "python",
+            id="dmesg-function",
+        ),
+        pytest.param(
+            '#!/bin/bash\nDMESG_URL="http://kernel-logs.internal/api/v1"\ncurl -sf "$DMESG_URL/$NODE/task/$ID/log"\n',
+            "shell",
+            id="dmesg-name-with-a-host-of-its-own",
+        ),
     ],
 )
 def test_other_service_named_like_dm(source, kind, settings):
