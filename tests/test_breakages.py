@@ -460,3 +460,32 @@ def test_python_base_stripped_on_python38(tmp_path, settings, table):
 )
 def test_other_service_named_like_dm(source, kind, settings):
     check_noop(source, settings, kind)
+
+
+# ------------------------------------------------------------------ silent misses
+# A DATAMIMIC v1 call whose URL never spells "api/v1" in one string: the file is not even a
+# candidate (or the call is only a possible one), so --check passes on a program that calls v1.
+
+MISSED = PYTHON_HEAD + """DATAMIMIC_URL = os.environ["DATAMIMIC_URL"]
+{call}
+print(len(r.json()["files"]))
+"""
+
+
+@pytest.mark.xfail(strict=True, reason="a DATAMIMIC v1 call whose URL is not spelled api/v1 in one string has no finding that fails --check")
+@pytest.mark.parametrize(
+    "call",
+    [
+        pytest.param('API_VERSION = "v1"\nr = requests.get(f"{DATAMIMIC_URL}/api/{API_VERSION}/{P}/files", headers=H)', id="version-constant"),
+        pytest.param('r = requests.get(DATAMIMIC_URL + "/api/" "v1/" + P + "/files", headers=H)', id="implicit-concatenation"),
+        pytest.param('r = requests.get("/".join([DATAMIMIC_URL, "api", "v1", P, "files"]), headers=H)', id="slash-join"),
+        pytest.param('V = 1\nr = requests.get(f"{DATAMIMIC_URL}/api/v{V}/{P}/files", headers=H)', id="version-number"),
+        pytest.param(
+            'from urllib.parse import urljoin\nr = requests.get(urljoin(DATAMIMIC_URL, f"api/v1/{P}/files"), headers=H)',
+            id="urljoin-relative",
+        ),
+    ],
+)
+def test_python_v1_call_not_spelled_api_v1(call, settings):
+    result = run(MISSED.replace("{call}", call), settings, "python")
+    assert any(f.status.blocks for f in result.findings), [(f.rule, f.status.value) for f in result.findings]
