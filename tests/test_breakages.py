@@ -489,3 +489,18 @@ print(len(r.json()["files"]))
 def test_python_v1_call_not_spelled_api_v1(call, settings):
     result = run(MISSED.replace("{call}", call), settings, "python")
     assert any(f.status.blocks for f in result.findings), [(f.rule, f.status.value) for f in result.findings]
+
+
+@pytest.mark.xfail(strict=True, reason="a DATAMIMIC v1 curl whose URL is not spelled api/v1 in one word has no finding that fails --check")
+@pytest.mark.parametrize(
+    "url",
+    [
+        pytest.param('V=v1\ncurl -sf "$DATAMIMIC_URL/api/$V/$P/files"', id="version-variable"),
+        pytest.param('API=$DATAMIMIC_URL/api\ncurl -sf "$API/v1/$P/files"', id="api-root-variable"),
+        pytest.param('curl -sf "$DATAMIMIC_URL/api/v"1"/$P/files"', id="quotes-inside-the-word"),
+    ],
+)
+def test_shell_v1_call_not_spelled_api_v1(url, settings):
+    source = SHELL_HEAD + url + """ -H "$AUTH" | jq '.files | length'\n"""
+    result = run(source, settings, "shell")
+    assert any(f.status.blocks for f in result.findings), [(f.rule, f.status.value) for f in result.findings]
