@@ -190,6 +190,23 @@ def test_jq_whole_answer_reads(jq_filter, settings, table):
     assert problems(FILES.format(filter=jq_filter), settings, table, "shell") == []
 
 
+ARTIFACTS = SHELL_HEAD + """curl -sf "$DATAMIMIC_URL/api/v1/$P/task/$TASK_ID/artifacts" -H "$AUTH" | jq -r {filter}\n"""
+
+
+@pytest.mark.xfail(strict=True, reason="the artifacts list (v1's root) is rewritten to .artifacts in a place that is not the root: jq exits 5")
+@pytest.mark.parametrize(
+    "jq_filter",
+    [
+        # sort_by's result is a list again, and its .[0] was rewritten to .artifacts[0]
+        pytest.param("'sort_by(.size) | .[0].name'", id="index-after-sort-by"),
+        # a slice of the root became .[0:1].artifacts
+        pytest.param("'.[0:1][].name'", id="slice"),
+    ],
+)
+def test_jq_artifacts_root_rewritten_in_the_wrong_place(jq_filter, settings, table):
+    assert problems(ARTIFACTS.format(filter=jq_filter), settings, table, "shell") == []
+
+
 # ------------------------------------------------------------------ Python: hidden uses of a base
 
 
