@@ -201,6 +201,9 @@ ARTIFACTS = SHELL_HEAD + """curl -sf "$DATAMIMIC_URL/api/v1/$P/task/$TASK_ID/art
         pytest.param("'sort_by(.size) | .[0].name'", id="index-after-sort-by"),
         # a slice of the root became .[0:1].artifacts
         pytest.param("'.[0:1][].name'", id="slice"),
+        # reverse was left on the whole answer, and the index after it became .artifacts[0]
+        pytest.param("'reverse | .[0].name'", id="index-after-reverse"),
+        pytest.param("'map(select(.size > 0)) | .[0].name'", id="index-after-map"),
     ],
 )
 def test_jq_artifacts_root_rewritten_in_the_wrong_place(jq_filter, settings, table):
