@@ -122,6 +122,13 @@ def _matches(pattern: tuple[Step, ...], steps: tuple[Step, ...]) -> bool:
     return True
 
 
+def overlaps(pattern: tuple[Step, ...], steps: tuple[Step, ...]) -> bool:
+    """Whether a read of ``steps`` may reach a part ``pattern`` names, or a part that holds it:
+    only two different field names on the way keep them apart (``.[]`` on an object goes
+    through every field)."""
+    return not any(isinstance(a, Field) and isinstance(b, Field) and a != b for a, b in zip(pattern, steps))
+
+
 def _fill(replacement: tuple[Step, ...], captured: list[Step]) -> tuple[Step, ...]:
     """Put the captured indexes (in order) where the replacement has ``[]``."""
     queue = list(captured)

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from migrator.responses import Access, Field, Index, MappedAccess, ResponseMapping, Step, map_access
+from migrator.responses import Access, Field, Index, MappedAccess, ResponseMapping, Step, map_access, overlaps
 from migrator.shell.jqlang import JqSyntaxError, Node, parse
 
 
@@ -36,6 +36,15 @@ class Resp:
 
     origin: str
     path: tuple[StepRef, ...] = ()
+    # The depths at which the part went through a function that rebuilds the array (sort_by,
+    # reverse, map(select), a slice): a rewrite of a step above one lands after that function.
+    through: tuple[int, ...] = ()
+
+    def step(self, ref: StepRef) -> Resp:
+        return Resp(self.origin, (*self.path, ref), self.through)
+
+    def rebuilt(self) -> Resp:
+        return Resp(self.origin, self.path, (*self.through, len(self.path)))
 
 
 @dataclass(frozen=True)
@@ -60,6 +69,7 @@ class Use:
     path: tuple[StepRef, ...]
     then: str  # end | length | other
     at: Node  # the expression that uses the value
+    through: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, order=True)
@@ -74,6 +84,7 @@ class ReadPlan:
     edits: list[JqEdit]
     problems: list[str]
     reads: bool  # the filter uses the response at all
+    passes: bool = False  # the filter outputs the whole response as it came (jq .)
 
     def apply(self, source: str) -> str:
         out = source
@@ -88,6 +99,7 @@ _PRESERVE = {
     "select", "values", "nulls", "booleans", "numbers", "strings", "arrays", "objects", "iterables", "scalars",
     "sort", "reverse", "unique", "debug", "stderr", "sort_by", "unique_by",
 }  # fmt: skip
+_REBUILD = {"sort", "reverse", "unique", "sort_by", "unique_by"}  # a new array of the same elements
 _ELEMENT_ARG = {"sort_by", "unique_by", "min_by", "max_by", "group_by", "map", "any", "all"}
 _VALUE = {
     "tostring", "tojson", "ascii_downcase", "ascii_upcase", "ltrimstr", "rtrimstr", "startswith", "endswith",
@@ -117,7 +129,7 @@ class _Evaluator:
 
     def use(self, value: Value, then: str, at: Node) -> None:
         if isinstance(value, Resp):
-            self.uses.append(Use(value.origin, value.path, then, at))
+            self.uses.append(Use(value.origin, value.path, then, at, value.through))
         elif isinstance(value, Slurped):
             self.uses.append(Use(value.origin, (), "other", at))
 
@@ -153,7 +165,7 @@ class _Evaluator:
         out: list[Value] = []
         for base in self._target(node, value, env):
             if isinstance(base, Resp):
-                out.append(Resp(base.origin, (*base.path, StepRef(Field(node.name), node))))
+                out.append(base.step(StepRef(Field(node.name), node)))
             else:
                 self.use(base, "other", node)
                 out.append(OTHER)
@@ -172,7 +184,7 @@ class _Evaluator:
             if isinstance(base, Slurped) and literal in (0, -1):
                 out.append(Resp(base.origin))
             elif isinstance(base, Resp) and literal is not None:
-                out.append(Resp(base.origin, (*base.path, StepRef(Index(literal), node))))
+                out.append(base.step(StepRef(Index(literal), node)))
             elif isinstance(base, Resp):
                 # A computed index ($i, .[$n]) or key ($k): which part it reads is not known.
                 self.use(base, "other", node)
@@ -185,7 +197,7 @@ class _Evaluator:
         out: list[Value] = []
         for base in self._target(node, value, env):
             if isinstance(base, Resp):
-                out.append(Resp(base.origin, (*base.path, StepRef(Index(None), node))))
+                out.append(base.step(StepRef(Index(None), node)))
             elif isinstance(base, Slurped):
                 out.append(Resp(base.origin))
             else:
@@ -197,7 +209,7 @@ class _Evaluator:
             if bound is not None:
                 self.consume(self.eval(bound, value, env), "end", bound)
         # A slice of an array is an array of the same elements: the path goes on.
-        return [base if isinstance(base, Resp) else OTHER for base in self._target(node, value, env)]
+        return [base.rebuilt() if isinstance(base, Resp) else OTHER for base in self._target(node, value, env)]
 
     def on_recurse(self, node: Node, value: Value, env) -> list[Value]:
         self.use(value, "other", node)
@@ -239,7 +251,7 @@ class _Evaluator:
             elif entry.value == "ident":
                 # {name}: the shorthand of {name: .name}
                 if isinstance(value, Resp):
-                    self.use(Resp(value.origin, (*value.path, StepRef(Field(entry.name), entry))), "end", entry)
+                    self.use(value.step(StepRef(Field(entry.name), entry)), "end", entry)
                 else:
                     self.use(value, "other", entry)
             elif entry.value == "var":
@@ -320,13 +332,13 @@ class _Evaluator:
             for position, item in enumerate(pattern.children):
                 element: Value = OTHER
                 if isinstance(value, Resp):
-                    element = Resp(value.origin, (*value.path, StepRef(Index(position), item, virtual=True)))  # type: ignore[arg-type]
+                    element = value.step(StepRef(Index(position), item, virtual=True))  # type: ignore[arg-type]
                 self.bind(item, element, env)  # type: ignore[arg-type]
             return
         for entry in pattern.children:
             assert entry is not None
             if entry.value in ("ident", "var") and isinstance(value, Resp):
-                inner: Value = Resp(value.origin, (*value.path, StepRef(Field(entry.name), entry, virtual=True)))
+                inner: Value = value.step(StepRef(Field(entry.name), entry, virtual=True))
             else:
                 self.use(value, "other", entry)
                 inner = OTHER
@@ -378,7 +390,7 @@ class _Evaluator:
             self.consume(self.eval(args[0], value, env), "end", args[0])
             return [value]
         if name in _PRESERVE and not args:
-            return [value]
+            return [value.rebuilt() if isinstance(value, Resp) and name in _REBUILD else value]
         if name in ("first", "last") and not args:
             return self.element(node, value, 0 if name == "first" else -1)
         if name in ("first", "last", "limit", "nth", "isempty", "until", "while", "repeat") and args:
@@ -398,12 +410,12 @@ class _Evaluator:
             outputs = [out for item in element for out in self.eval(args[0], item, env)]
             if name in ("sort_by", "unique_by"):
                 self.consume([o for o in outputs], "end", args[0])
-                return [value]
+                return [value.rebuilt() if isinstance(value, Resp) else value]
             if name in ("min_by", "max_by"):
                 self.consume(outputs, "end", args[0])
                 return element
             if name == "map" and outputs and all(o in element for o in outputs):
-                return [value]  # map(select(...)): the same array, fewer elements
+                return [value.rebuilt() if isinstance(value, Resp) else value]  # map(select(...)): the same array, fewer elements
             self.consume(outputs, "end", args[0])
             if name == "group_by":
                 self.use(value, "other", node)
@@ -423,7 +435,7 @@ class _Evaluator:
 
     def element(self, node: Node, value: Value, index: int | None) -> list[Value]:
         if isinstance(value, Resp):
-            return [Resp(value.origin, (*value.path, StepRef(Index(index), node, virtual=True)))]
+            return [value.step(StepRef(Index(index), node, virtual=True))]
         if isinstance(value, Slurped):
             return [Resp(value.origin)]
         return [OTHER]
@@ -645,6 +657,17 @@ class _Planner:
         self.edit(begin, end, path, last.node)
 
 
+def _rebuilt_across(depth: int, steps: Sequence[Step], mapped: MappedAccess) -> bool:
+    """Whether a function that rebuilds the array at ``depth`` stands where the rewrite cannot
+    cross it: the v2 steps of the part above it would land after it (``reverse | .[0]`` on
+    the artifact list)."""
+    if depth == 0:
+        return bool(mapped.replacement)
+    if depth >= mapped.consumed:
+        return False
+    return _alignment(steps[: mapped.consumed], mapped.replacement, depth) is None
+
+
 def format_steps(steps: Sequence[Step]) -> str:
     return _path_text(steps, False) or "."
 
@@ -678,11 +701,20 @@ def plan_reads(
         if use.origin not in mappings:
             continue
         reads = True
-        mapped = map_access(mappings[use.origin], Access(tuple(ref.step for ref in use.path), use.then))  # type: ignore[arg-type]
+        steps = tuple(ref.step for ref in use.path)
+        mapped = map_access(mappings[use.origin], Access(steps, use.then))  # type: ignore[arg-type]
+        written = planner._written(use.path) if use.path else planner.text(use.at)
         if mapped is None:
+            if use.path == () and use.then == "end" and use.at is root:
+                continue  # jq .: the answer shown as it came
+            if any(overlaps(m.v1.steps, steps) for m in mappings[use.origin]):
+                # length, keys, .[], .., tojson...: a read of a part the table maps, not by its path
+                planner.problems.append(f"{written!r} reads the response in a way the rule table does not map")
+            continue
+        if any(_rebuilt_across(depth, steps, mapped) for depth in use.through):
+            planner.problems.append(f"{written!r} reads the response after a function that rebuilds it, where v2's answer has another shape")
             continue
         if mapped.mapping.review:
-            written = planner._written(use.path) if use.path else planner.text(use.at)
             planner.problems.append(f"{written!r}: {mapped.mapping.review}")
             continue
         planner.plan(use, mapped)
@@ -690,7 +722,8 @@ def plan_reads(
     problems = list(dict.fromkeys(planner.problems))
     if not problems and _overlap(edits):
         problems.append("the filter reads the response in overlapping places the migrator cannot rewrite together")
-    return ReadPlan(edits if not problems else [], problems, reads)
+    passes = any(isinstance(o, Resp) and not o.path and o.origin in mappings for o in outputs)
+    return ReadPlan(edits if not problems else [], problems, reads, passes)
 
 
 def _overlap(edits: list[JqEdit]) -> bool:
