@@ -846,6 +846,11 @@ class _Migration:
         plan = jqread.plan_reads(literal.text, {reader.origin: work.rule.responses}, transforms, bound)
         if plan.problems:
             return "; ".join(plan.problems)
+        if plan.passes:
+            # jq . / jq -c .: the answer goes on, and where it is read further that read is v1's
+            further = [s for s in self.flow.stdout_of(reader.command, reader.frame) if s.kind not in ("shown", "discarded", "status")]
+            if further:
+                return f"jq passes the whole answer on, and it is read further (line {self.ref(further[0].node.start_byte)})"
         if not plan.edits:
             return None
         new = plan.apply(literal.text)
