@@ -20,6 +20,7 @@ A response whose shape changes is migrated only when every sink is understood
 
 from __future__ import annotations
 
+import fnmatch
 import re
 from dataclasses import dataclass, field
 
@@ -435,6 +436,8 @@ class Flow:
             if word is not None and (word.startswith("-") or (only_variables and "/" not in word and "." not in word)):
                 continue  # an option, or a bare word where a file held in a variable is written
             if not may_alias(path, _file_part(pieces)):
+                if name not in _NOT_READING and _names_otherwise(path, pieces):
+                    sinks.append(Sink("unknown", command, f"{name or 'a command'} may read the file it is saved to, named otherwise"))
                 continue
             option = _static(args[index - 1][2]) if index else None
             if name == "jq":
@@ -510,6 +513,17 @@ def _tokens(pieces: list[Piece]) -> list:
         else:
             out.append(("any",))
     return out
+
+
+def _names_otherwise(path: list[Piece], word: list[Piece]) -> bool:
+    """Whether a word may name the file ``path`` in another spelling (``./out.json``,
+    ``"$PWD/out.json"``, ``o*.json``), or hold its name in code (``python3 -c '...open("out.json")'``)."""
+    name = "".join(p.text for p in path if isinstance(p, Literal)).rsplit("/", 1)[-1]
+    if len(name) <= 3:
+        return False
+    written = "".join(p.text for p in word if isinstance(p, Literal))
+    last = written.rsplit("/", 1)[-1]
+    return name in written or (any(c in last for c in "*?[") and fnmatch.fnmatchcase(name, last))
 
 
 def may_alias(a: list[Piece], b: list[Piece]) -> bool:
