@@ -140,7 +140,6 @@ def test_shell_base_passed_in_a_prefix_assignment(settings, table):
     assert problems(source, settings, table, "shell") == []
 
 
-@pytest.mark.xfail(strict=True, reason="jq . in the pipeline is taken for showing the body as it came, but its output is read further: that read stays v1")
 @pytest.mark.parametrize(
     "code",
     [
@@ -167,7 +166,6 @@ def test_shell_pretty_printed_response_read_further(code, settings, table):
 FILES = SHELL_HEAD + """curl -sf "$DATAMIMIC_URL/api/v1/$P/files" -H "$AUTH" | jq -r {filter}\n"""
 
 
-@pytest.mark.xfail(strict=True, reason="jq filters over the whole answer are no read: the call migrates and they print otherwise")
 @pytest.mark.parametrize(
     "jq_filter",
     [
@@ -193,7 +191,6 @@ def test_jq_whole_answer_reads(jq_filter, settings, table):
 ARTIFACTS = SHELL_HEAD + """curl -sf "$DATAMIMIC_URL/api/v1/$P/task/$TASK_ID/artifacts" -H "$AUTH" | jq -r {filter}\n"""
 
 
-@pytest.mark.xfail(strict=True, reason="the artifacts list (v1's root) is rewritten to .artifacts in a place that is not the root: jq exits 5")
 @pytest.mark.parametrize(
     "jq_filter",
     [
@@ -387,7 +384,6 @@ jq -r '.files | length' out.json
 """
 
 
-@pytest.mark.xfail(strict=True, reason="a saved response read under another name for the same file is no read: it gets v2's answer")
 @pytest.mark.parametrize(
     "other",
     [
