@@ -119,6 +119,10 @@ def _matches(pattern: tuple[Step, ...], steps: tuple[Step, ...]) -> bool:
             return False
         if isinstance(want, Field) and want != got:
             return False
+        # A written index ([0]) is that element, or each element of a list that holds only it
+        # (v1's task envelope); another index is another element.
+        if isinstance(want, Index) and want.value is not None and got.value not in (None, want.value):  # type: ignore[union-attr]
+            return False
     return True
 
 

@@ -210,7 +210,6 @@ def test_jq_artifacts_root_rewritten_in_the_wrong_place(jq_filter, settings, tab
 TASK = SHELL_HEAD + """curl -sf "$DATAMIMIC_URL/api/v1/$P/task/$TASK_ID" -H "$AUTH" | jq -r {filter}\n"""
 
 
-@pytest.mark.xfail(strict=True, reason="a read of the task list that is not the one task is mapped to the task itself")
 @pytest.mark.parametrize(
     "jq_filter",
     [
@@ -224,7 +223,6 @@ def test_jq_task_list_read_that_is_not_the_task(jq_filter, settings, table):
     assert problems(TASK.format(filter=jq_filter), settings, table, "shell") == []
 
 
-@pytest.mark.xfail(strict=True, reason="r.json()['result'][0].get('result') becomes r.json().get('result'): None on v1, the outcome text on v2")
 def test_python_task_result_field(settings, table):
     source = PYTHON_HEAD + (
         'r = requests.get(f"{os.environ[\'DATAMIMIC_URL\']}/api/v1/{P}/task/{T}", headers=H)\n'
