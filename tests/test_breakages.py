@@ -499,7 +499,6 @@ def test_python_base_stripped_on_python38(tmp_path, settings, table):
 # too, and their /api/v1 calls are rewritten, even beside a host of their own.
 
 
-@pytest.mark.xfail(strict=True, reason="another service's /api/v1 call is rewritten because its base's name starts with dm")
 @pytest.mark.parametrize(
     ("source", "kind"),
     [
