@@ -56,10 +56,14 @@ def may_compose(data: bytes, settings: Settings) -> bool:
     """Whether code may compose a v1 base from pieces that never spell it whole, so the front
     end must read it all the same: ``API_VERSION = "v1"`` then ``f"{URL}/api/{API_VERSION}"``,
     ``"/".join([URL, "api", "v1"])``, shell ``V=v1`` then ``api/$V``, ``/api/v"1"``,
-    ``/api/v{V}``. Every part of a candidate, or the candidate without its version number."""
+    ``/api/v{V}``. Every part of a candidate, the candidate without its version number, or the
+    version alone as a string (a settings module's ``API_VERSION = "v1"``, joined elsewhere)."""
     for candidate in settings.candidates:
         stem = candidate.rstrip(b"0123456789")
+        version = candidate.rsplit(b"/", 1)[-1]
         if all(part in data for part in candidate.split(b"/")) or (stem != candidate and stem in data):
+            return True
+        if any(quote + version + quote in data for quote in (b'"', b"'")):
             return True
     return False
 

@@ -59,8 +59,12 @@ def words(text: str) -> list[str]:
 def names_datamimic(text: str, evidence: Sequence[str]) -> bool:
     """Whether a name, host or text names DATAMIMIC: a word is an evidence word (``DM_URL``,
     ``TDMClient``), or holds a long one anywhere (``mydatamimic``). A short one counts only as a
-    whole word: ``dms``, ``dmz``, ``dmesg``, ``dmarc`` and ``tdmarket`` are other words."""
-    return any(w == e or (len(e) >= 6 and e in w) for w in words(text) for e in evidence)
+    whole word: ``dms``, ``dmz``, ``dmesg``, ``dmarc`` and ``tdmarket`` are other words. A long
+    one may also span the words of one name (``DataMimicClient``)."""
+    long = [e for e in evidence if len(e) >= 6]
+    if long and any(e in name for name in re.findall(r"[a-z0-9]+", text.lower()) for e in long):
+        return True
+    return any(w in evidence for w in words(text))
 
 
 def _base_names(flat: Flat, end: int) -> list[str]:
