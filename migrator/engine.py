@@ -42,6 +42,8 @@ BOM = b"\xef\xbb\xbf"
 REPORT_MARK = b"## datamimic-migrate report"
 # Kinds where a "# TODO" line would not be a comment (a notebook's lines are JSON), or that are never written.
 UNCOMMENTABLE = {"notebook", "elsewhere"}
+# Kinds whose front end composes a URL from its pieces (variables, joins, concatenations).
+COMPOSING = {"shell", "python"}
 # Below this many candidate files, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 16
 
@@ -50,11 +52,26 @@ def is_candidate(data: bytes, settings: Settings) -> bool:
     return any(candidate in data for candidate in settings.candidates)
 
 
-def holds_version(data: bytes, settings: Settings) -> bool:
-    """Whether Python code holds the API version alone, as a string (``API_VERSION = "v1"``,
-    joined into the URL elsewhere): such a module has no ``api/v1`` and is read all the same."""
-    versions = {candidate.rsplit(b"/", 1)[-1] for candidate in settings.candidates}
-    return any(quote + version + quote in data for version in versions for quote in (b'"', b"'"))
+def may_compose(data: bytes, settings: Settings) -> bool:
+    """Whether code may compose a v1 base from pieces that never spell it whole, so the front
+    end must read it all the same: ``API_VERSION = "v1"`` then ``f"{URL}/api/{API_VERSION}"``,
+    ``"/".join([URL, "api", "v1"])``, shell ``V=v1`` then ``api/$V``, ``/api/v"1"``,
+    ``/api/v{V}``. Every part of a candidate, the candidate without its version number, or the
+    version alone as a string (a settings module's ``API_VERSION = "v1"``, joined elsewhere)."""
+    for candidate in settings.candidates:
+        stem = candidate.rstrip(b"0123456789")
+        version = candidate.rsplit(b"/", 1)[-1]
+        if all(part in data for part in candidate.split(b"/")) or (stem != candidate and stem in data):
+            return True
+        if any(quote + version + quote in data for quote in (b'"', b"'")):
+            return True
+    return False
+
+
+def readable(data: bytes, kind: str, settings: Settings) -> bool:
+    """Whether a file of this kind is read by its front end at all: it spells a candidate, or
+    it is code whose front end composes URLs (shell, Python) and may compose one."""
+    return is_candidate(data, settings) or (kind in COMPOSING and may_compose(data, settings))
 
 
 def _front_end(kind: str) -> Callable:
@@ -104,7 +121,7 @@ def _parse_errors(kind: str) -> tuple[type[Exception], ...]:
 def migrate_source(path: str, data: bytes, kind: str, settings: Settings, related: tuple | None = None) -> FileResult:
     """Migrate the bytes of one file of the given kind (``related``: the files of the run
     read together with it, as ``(path, members)``; see ``shell/project.py``)."""
-    if related is None and not is_candidate(data, settings):
+    if related is None and not readable(data, kind, settings):
         return FileResult(path, Outcome.UNCHANGED)
     if kind != "python" and ignores_file(data):  # read for nothing: the file is not the migration's
         return FileResult(path, Outcome.UNCHANGED)
@@ -149,14 +166,14 @@ def migrate_python(files: dict[str, bytes], settings: Settings) -> dict[str, Fil
         return {path: _failed(path, reason) for path, data in files.items() if is_candidate(data, settings)}
     errors = {**too_deep, **errors}
     results = {path: _failed(path, f"cannot parse: {error}") for path, error in errors.items() if is_candidate(files[path], settings)}
-    readable = {path: data for path, data in files.items() if path in planned}
+    parsed = {path: data for path, data in files.items() if path in planned}
     fixes = [(path, fix) for path, (found, _) in planned.items() for fix in found]
     findings = {path: found for path, (_, found) in planned.items()}
-    results.update(_finish(readable, dict.fromkeys(readable, "python"), fixes, findings, settings))
+    results.update(_finish(parsed, dict.fromkeys(parsed, "python"), fixes, findings, settings))
     return {
         path: result
         for path, result in results.items()
-        if is_candidate(files[path], settings) or result.outcome is not Outcome.UNCHANGED or result.findings
+        if readable(files[path], "python", settings) or result.outcome is not Outcome.UNCHANGED or result.findings
     }
 
 
@@ -330,7 +347,7 @@ def read(path: Path, settings: Settings, explicit: bool = False) -> Candidate | 
         text = data.decode("utf-16", "replace").encode() if wide else data
         reason = "UTF-16 text, which the migrator does not rewrite" if wide else "binary file"
         return _skipped(name, reason, is_candidate(text, settings))
-    if not is_candidate(data, settings) and not (kind == "python" and holds_version(data, settings)):
+    if not readable(data, kind, settings):
         return FileResult(name, Outcome.UNCHANGED)
     return Candidate(name, kind, data, files.stamp(path, info))
 

@@ -57,9 +57,14 @@ def words(text: str) -> list[str]:
 
 
 def names_datamimic(text: str, evidence: Sequence[str]) -> bool:
-    """Whether a name, host or text names DATAMIMIC: a word starts with an evidence word (a long
-    one may stand anywhere in the word)."""
-    return any(w.startswith(e) or (len(e) >= 6 and e in w) for w in words(text) for e in evidence)
+    """Whether a name, host or text names DATAMIMIC: a word is an evidence word (``DM_URL``,
+    ``TDMClient``), or holds a long one anywhere (``mydatamimic``). A short one counts only as a
+    whole word: ``dms``, ``dmz``, ``dmesg``, ``dmarc`` and ``tdmarket`` are other words. A long
+    one may also span the words of one name (``DataMimicClient``)."""
+    long = [e for e in evidence if len(e) >= 6]
+    if long and any(e in name for name in re.findall(r"[a-z0-9]+", text.lower()) for e in long):
+        return True
+    return any(w in evidence for w in words(text))
 
 
 def _base_names(flat: Flat, end: int) -> list[str]:
@@ -85,8 +90,15 @@ def own_evidence(flat: Flat, base_start: int, settings: Settings) -> bool:
     if settings.assume_datamimic or host_matches(flat, base_start, settings.instances):
         return True
     evidence = settings.table.evidence
+    host = _host(flat, base_start)
+    if names_datamimic(host, evidence):
+        return True
+    # A base with a host of its own is decided by that host: DM_API="https://chat.example.com/api/v1"
+    # is the chat service's, whatever its variable is called.
+    if set(words(host)) - GENERIC_HOST:
+        return False
     names = _base_names(flat, base_start + len(settings.table.v1_base))
-    return names_datamimic(_host(flat, base_start), evidence) or any(names_datamimic(name, evidence) for name in names)
+    return any(names_datamimic(name, evidence) for name in names)
 
 
 def evidence(flat: Flat, base_start: int, settings: Settings, context: Sequence[str] = ()) -> str | None:

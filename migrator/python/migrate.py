@@ -367,13 +367,25 @@ class _Program:
         if isinstance(holder, cst.Expr):
             return False, "in a docstring"
         scope = self.tree.scope_of[node]
-        flat = Flat.of(self.values.pieces(expression, scope))
+        pieces = self.values.pieces(expression, scope)
+        flat = Flat.of(pieces)
+        if flat.text.startswith(self.settings.table.v1_base.lstrip("/")):
+            # A relative path ("api/v1/..."), which a join puts after a base: read from its "/".
+            flat = Flat.of([Literal("/", None, EXPRESSION), *pieces])
         base_start = find_base(flat, self.settings.table.v1_base)
         # Its own base, or the code around it with a path DATAMIMIC has: the code around a
         # Kubernetes call in a DATAMIMIC tool does not make /api/v1/namespaces DATAMIMIC's.
+        # A path passed to a composition the migrator cannot resolve (urljoin(DATAMIMIC_URL, "api/v1/...")
+        # of a base whose path is unknown) borrows the evidence of the parts it is composed with.
+        parts = []
+        if isinstance(holder, cst.Arg) and isinstance(call := self.tree.parent.get(holder), cst.Call):
+            parts = [self.tree.text(arg.value) for arg in call.args if arg is not holder and not arg.keyword]
         datamimic = base_start >= 0 and (
             own_evidence(flat, base_start, self.settings)
-            or (evidence(flat, base_start, self.settings, self.around(node)) is None and known_path(flat, base_start, self.settings.table))
+            or (
+                evidence(flat, base_start, self.settings, [*parts, *self.around(node)]) is None
+                and known_path(flat, base_start, self.settings.table)
+            )
         )
         if isinstance(holder, cst.Arg):
             call = self.tree.parent.get(holder)

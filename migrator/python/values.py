@@ -134,6 +134,10 @@ class Values:
             return [self.hole(node, context, via, env)]
         if isinstance(node, cst.BooleanOperation) and isinstance(node.operator, cst.Or):
             return self.either(node, scope, via, depth, context)
+        if isinstance(node, cst.Integer) and node.value.isdigit() and via:
+            # A number a name holds (V = 1, read as f"/api/v{V}"): its text is known, so the URL
+            # is; it cannot be edited as a string's text is, so a URL changed there is left and reported.
+            return [Literal(str(int(node.value)), None, context, via)]
         return [self.hole(node, context, via)]
 
     def hole(self, node: cst.CSTNode, context: str, via: tuple[Via, ...], name: str | None = None) -> Hole:
