@@ -308,6 +308,9 @@ class Flow:
         hidden = self.script.named_in_error(name)
         if hidden is not None:
             return [Sink("unknown", assignment, f"${name} is used in code that does not parse", at=hidden)]
+        hidden = self.script.hidden_use(name)
+        if hidden is not None:
+            return [Sink("unknown", assignment, f"${name} is used in a way the migrator cannot follow", at=hidden)]
         segment = self.script.segment_of(assignment.start_byte)
         later = sorted(a.start for a in self.script.assignments.get(name, []) if a.start > own.end and _same(a.function, own.function))
         until = later[0] if later else len(self.script.source)
@@ -377,6 +380,9 @@ class Flow:
         hidden = hidden if hidden is not None else next((h for h in (self.script.named_in_error(n) for n in names) if h is not None), None)
         if hidden is not None:
             out.append(Sink("unknown", writer, "code that does not parse may read the file it is saved to", at=hidden))
+        later = next((h for h in (self.script.hidden_use(n) for n in names) if h is not None), None)
+        if later is not None and hidden is None:
+            out.append(Sink("unknown", writer, "the file it is saved to is named in code the migrator cannot follow", at=later))
         chain = _chain(writer, frame)
         segment = self.script.segment_of(chain[-1].start_byte)
         for command in self.script.commands:

@@ -342,12 +342,23 @@ class _Migration:
             if not isinstance(piece, Hole) or not piece.name:
                 continue
             found = self.script.assigned_in_error(piece.name)
+            unseen = self.script.assigned_unseen(piece.name) if found is None else None
+            if unseen is not None and self.holds_v1_base(piece.name, unseen[1]):
+                at = self.ref(unseen[0], inv.outer.start_byte)
+                message = f"its URL comes from ${piece.name}, which line {at} also sets in a way the migrator cannot follow: migrate it by hand"
+                self.block(inv, "DM003", Status.REVIEW, message)
+                return
             if found is not None and self.settings.table.v1_base.encode() in found[1]:
                 at = self.ref(found[0], inv.outer.start_byte)
                 message = f"its URL comes from ${piece.name} on line {at}, which does not parse: migrate it by hand"
                 self.block(inv, "DM003", Status.REVIEW, message)
                 self.followed.append((found[0], found[0] + len(found[1]) + len(piece.name) + 1))
                 return
+
+    def holds_v1_base(self, name: str, unseen: bytes) -> bool:
+        """The v1 base is in an assignment of ``name``, seen or not."""
+        base = self.settings.table.v1_base.encode()
+        return base in unseen or any(base in self.source[a.start : a.end] for a in self.script.assignments.get(name, []))
 
     def path_site(self, inv: Invocation, flat: Flat) -> Node:
         """The command that writes the request's endpoint-specific path (the text after the
@@ -979,6 +990,8 @@ class _Migration:
                 return _site(work.inv).start_byte, None
         name, _, scope = variable.partition("@")
         hidden = self.script.named_in_error(name)
+        if hidden is None:
+            hidden = self.script.hidden_use(name)  # in a string run later, or read through ${!ref}
         if hidden is not None:
             return hidden, None  # a use in code that does not parse is a use we cannot see
         other = self.exported(name)

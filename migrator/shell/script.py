@@ -68,6 +68,13 @@ class Script:
     # Parts of the text that are files (or blocks) of their own: [start, end) each.
     segments: list[tuple[int, int]] = field(default_factory=list)
     not_commands: set[int] = field(default_factory=set)  # command nodes that are only a cut-off word
+    # Text no shell reads: comments, and the single-quoted programs of jq, awk, sed... (whose
+    # $name is their own variable or field).
+    comments: list[tuple[int, int]] = field(default_factory=list)
+    # ${!name} or a nameref (declare -n): a variable may be read or set through another's value.
+    indirect: bool = False
+    _unseen: dict[str, tuple[int, bytes] | None] = field(default_factory=dict)
+    _hidden: dict[str, int | None] = field(default_factory=dict)
 
     @property
     def zsh(self) -> bool:
@@ -131,6 +138,9 @@ class Script:
                 self._command(node)
             elif kind == "declaration_command":
                 self._declaration(node)
+            elif kind == "comment":
+                self.comments.append((node.start_byte, node.end_byte))
+        self.indirect = bool(_INDIRECT.search(self.source))
         self.commands.sort(key=lambda n: n.start_byte)
 
     def _assignment(self, node: Node) -> None:
@@ -154,7 +164,9 @@ class Script:
         flags = self._flags(declaration) if declaration is not None else ""
         function = self.function_of(node)
         local = function is not None and (keyword == "local" or (keyword in ("declare", "typeset") and "g" not in flags))
-        exported = keyword == "export" or "x" in flags
+        # API="$BASE" cmd: the value is passed to the program the command runs
+        prefix = node.parent is not None and node.parent.type == "command"
+        exported = keyword == "export" or "x" in flags or prefix
         self.assignments[name].append(
             Assignment(name, node, values, kind, local, exported, keyword == "readonly" or "r" in flags, function)
         )
@@ -203,6 +215,8 @@ class Script:
         word = self.command_name(node)
         if word is not None:
             self.calls[word].append(node)
+        if word in _OTHER_LANGUAGES:
+            self.comments.extend((c.start_byte, c.end_byte) for c in node.children[1:] if c.type == "raw_string")
         if word == "read":
             self._read_targets(node)
         elif word == "getopts":
@@ -325,6 +339,65 @@ class Script:
                 return match.start(), match.group(1)
         return None
 
+    def hidden_use(self, name: str) -> int | None:
+        """Where the text mentions ``name`` in a way the binder did not read as a use or an
+        assignment: ``$name`` in a single-quoted string run later (eval, trap, alias, a command
+        kept in a variable), an escaped ``\\$name`` given to eval, or the bare name where
+        ``${!ref}`` or a nameref may read it. Such a use cannot be followed."""
+        known = [(u.start, u.end) for u in self.uses.get(name, [])]
+        for match in _mention(name).finditer(self.source):
+            at = match.start()
+            if any(start <= at < end for start, end in known) or self._in_comment(at) or self._removed_later(at):
+                continue
+            return at
+        if self.indirect:
+            assigned = {a.node.start_byte for a in self.assignments.get(name, [])}
+            for match in _bare(name).finditer(self.source):
+                if match.start() not in assigned and not self._in_comment(match.start()):
+                    return match.start()
+        return None
+
+    def assigned_unseen(self, name: str) -> tuple[int, bytes] | None:
+        """An assignment of ``name`` the binder does not read (``printf -v``, ``${name:=...}``,
+        ``eval "name=..."``, ``mapfile``, a string sourced at run time, a nameref): its offset
+        and the rest of its line. The variable's value is then not known from the file."""
+        if name not in self._unseen:
+            self._unseen[name] = self._assigned_unseen(name)
+        return self._unseen[name]
+
+    def _assigned_unseen(self, name: str) -> tuple[int, bytes] | None:
+        known = {a.node.start_byte for a in self.assignments.get(name, [])}
+        patterns = [_assigning(name)] + ([_bare(name)] if self.indirect else [])
+        for pattern in patterns:
+            for match in pattern.finditer(self.source):
+                at = next((match.start(g) for g in range(1, (pattern.groups or 0) + 1) if match.group(g) is not None), match.start())
+                if at in known or self._in_comment(at):
+                    continue
+                line_end = self.source.find(b"\n", at)
+                return at, self.source[at : len(self.source) if line_end < 0 else line_end]
+        for start, end in self.errors:  # code that does not parse may set it any way (select NAME in ...)
+            match = _bare(name).search(self.source, start, end)
+            if match:
+                return match.start(), self.source[match.start() : end]
+        return None
+
+    def _removed_later(self, at: int) -> bool:
+        """``trap 'rm -rf "$tmp"' EXIT``: a single-quoted command that only removes files
+        names them, and reads neither a value into a request nor the file."""
+        node = self.root_at(at).descendant_for_byte_range(at, at + 1)
+        while node is not None and node.type != "raw_string":
+            node = node.parent
+        if node is None:
+            return False
+        content = self.source[node.start_byte + 1 : node.end_byte - 1]
+        inner = parse(content)
+        commands = [n for n in walk(inner) if n.type == "command"]
+        names = {text(content, c.child_by_field_name("name")) for c in commands if c.child_by_field_name("name") is not None}
+        return not inner.has_error and names == {"rm"}
+
+    def _in_comment(self, at: int) -> bool:
+        return any(start <= at < end for start, end in self.comments)
+
     def text_in_error(self, needle: bytes) -> int | None:
         for start, end in self.errors:
             if needle and self.source.find(needle, start, end) >= 0:
@@ -362,6 +435,33 @@ class Script:
                 if function.start_byte <= at < function.end_byte and (best is None or function.start_byte > best.start_byte):
                     best = function
         return best
+
+
+# Programs whose single-quoted argument is code of another language, not shell run later.
+_OTHER_LANGUAGES = {"jq", "yq", "gojq", "jaq", "awk", "gawk", "mawk", "nawk", "sed", "gsed", "perl", "python", "python3", "node", "ruby", "grep", "egrep"}
+_INDIRECT = re.compile(rb"\$\{![A-Za-z_][A-Za-z0-9_]*\}|\b(?:declare|local|typeset)\s+-[A-Za-z]*n")
+
+
+def _mention(name: str) -> re.Pattern[bytes]:
+    """``$name``, ``${name...}``, ``${#name}``, ``${!name}``, zsh's ``${(f)name}``."""
+    return re.compile(rb"\$\{?(?:\([^)]*\))?[#!^=~+]*" + re.escape(name.encode()) + rb"(?![A-Za-z0-9_])")
+
+
+def _bare(name: str) -> re.Pattern[bytes]:
+    """The name as a word of its own (``ref=BASE``, ``declare -n ref=BASE``)."""
+    return re.compile(rb"(?<![A-Za-z0-9_$#!{])" + re.escape(name.encode()) + rb"(?![A-Za-z0-9_])")
+
+
+def _assigning(name: str) -> re.Pattern[bytes]:
+    """Text that assigns ``name``: ``name=`` anywhere (in a string given to eval or sourced),
+    ``${name:=...}``, ``printf -v name``, ``mapfile``/``readarray name``."""
+    word = re.escape(name.encode())
+    return re.compile(
+        rb"(?<![A-Za-z0-9_$#!{.-])(" + word + rb")(?:\[[^]]*\])?\+?="
+        rb"|\$\{(" + word + rb"):?="
+        rb"|-v\s*[\"']?(" + word + rb")(?![A-Za-z0-9_])"
+        rb"|\b(?:mapfile|readarray)\b[^\n;|&]*?(?<![A-Za-z0-9_$])(" + word + rb")(?![A-Za-z0-9_])"
+    )
 
 
 def parse_tolerant(source: bytes, segments: list[tuple[int, int]], rounds: int = 12) -> tuple[list[Node], list[tuple[int, int]]]:

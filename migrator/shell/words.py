@@ -260,9 +260,10 @@ class Words:
         return pieces
 
     def constant(self, name: str, at: int):
-        """The one assignment a use of ``name`` at ``at`` reads, if there is exactly one."""
+        """The one assignment a use of ``name`` at ``at`` reads, if there is exactly one (and
+        nothing else in the file assigns it: ``printf -v``, ``eval "name=..."``)."""
         found = [a for a in self.script.visible_assignments(name, at) if a.kind != "declare"]
-        if len(found) != 1:
+        if len(found) != 1 or self.script.assigned_unseen(name) is not None:
             return None
         return found[0]
 
