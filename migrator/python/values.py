@@ -134,9 +134,10 @@ class Values:
             return [self.hole(node, context, via, env)]
         if isinstance(node, cst.BooleanOperation) and isinstance(node.operator, cst.Or):
             return self.either(node, scope, via, depth, context)
-        if isinstance(node, cst.Integer) and node.value.isdigit() and via:
-            # A number a name holds (V = 1, read as f"/api/v{V}"): its text is known, so the URL
-            # is; it cannot be edited as a string's text is, so a URL changed there is left and reported.
+        if isinstance(node, cst.Integer) and node.value.isdigit() and via and _in_fstring(via[-1].context):
+            # A number a name holds, read into an f-string (V = 1, f"/api/v{V}"): its text is known,
+            # so the URL is; it cannot be edited as a string's text is, so a URL changed there is
+            # left and reported. Elsewhere (str(task) in a join) text would be put beside an int.
             return [Literal(str(int(node.value)), None, context, via)]
         return [self.hole(node, context, via)]
 
@@ -1093,3 +1094,8 @@ def requote(expression: str, avoid: frozenset[str]) -> str:
         return string_literal(value, avoid) if match.group(1) in avoid else match.group()
 
     return re.sub(r"""(["'])([^"'\\\n]*)\1""", replace, expression)
+
+
+def _in_fstring(context: str) -> bool:
+    """Whether an expansion is written in an f-string's braces (its context is the string's)."""
+    return context.startswith("py:") and context.split(":")[1].endswith("f")
