@@ -227,7 +227,6 @@ def test_python_task_result_field(settings, table):
 # ------------------------------------------------------------------ Python: hidden uses of a base
 
 
-@pytest.mark.xfail(strict=True, reason="getattr(c, 'base') is not a use of self.base: the attribute moves to v2 under a staying call")
 def test_python_attribute_read_through_getattr(settings, table):
     source = PYTHON_HEAD + '''
 class Client:
@@ -260,7 +259,6 @@ print(names())
 """
 
 
-@pytest.mark.xfail(strict=True, reason="a module constant read by name at run time is not a use: API moves to v2 under the staying call")
 @pytest.mark.parametrize(
     "base",
     [
@@ -420,7 +418,6 @@ def names():
 """
 
 
-@pytest.mark.xfail(strict=True, reason="an importer that reaches the constant by `from cfg import *` or importlib is not seen: API moves to v2 under its call")
 @pytest.mark.parametrize(
     "main",
     [
