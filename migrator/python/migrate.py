@@ -7,6 +7,7 @@ Guide: "External API Endpoint Mapping"; the issue "Python front end".
 from __future__ import annotations
 
 import os
+import re
 
 import libcst as cst
 
@@ -548,19 +549,24 @@ class _Program:
 
     def rewrite_call_only(self, work: Rewrite, variable: str) -> bool:
         """Leave the constant as it is and strip its v1 base in the call:
-        ``f"{API}/{p}/files"`` -> ``f"{API.removesuffix('/api/v1')}/api/v2/projects/{p}/files_uri"``,
-        ``API + "/" + p`` -> ``API.removesuffix("/api/v1") + "/api/v2/projects/" + p``.
+        ``f"{API}/{p}/files"`` -> ``f"{API[:-7] if API.endswith('/api/v1') else API}/api/v2/projects/{p}/files_uri"``,
+        ``API + "/" + p`` -> ``(API[:-7] if API.endswith("/api/v1") else API) + "/api/v2/projects/" + p``.
         """
         strip = frontend.base_strip(work.url_edits, work.match, variable, self.settings)
         if strip is None or not all(isinstance(item, str) for item in strip.after):
             return False
         anchor = strip.anchor
         added = strip.new_base + "".join(strip.after)  # type: ignore[arg-type]
+        # str.removesuffix is Python 3.9's: a slice guarded by endswith runs on 3.8 too. It
+        # reads the value twice, so only a name (API, self.base, cfg.API) is written so.
+        if not _DOTTED.fullmatch(anchor.source):
+            return False
+        name, cut = anchor.source, f"[:-{len(strip.tail)}]"
         if anchor.context == EXPRESSION:
-            text = f'{anchor.source}.removesuffix("{strip.tail}") + "{added}"'
+            text = f'({name}{cut} if {name}.endswith("{strip.tail}") else {name}) + "{added}"'
         elif anchor.context.startswith("py:") and "f" in anchor.context.split(":")[1]:
             quote = "'" if '"' in anchor.context.split(":", 2)[2] else '"'
-            text = f"{{{anchor.source}.removesuffix({quote}{strip.tail}{quote})}}{added}"
+            text = f"{{{name}{cut} if {name}.endswith({quote}{strip.tail}{quote}) else {name}}}{added}"
         else:
             return False
         edit = Edit(anchor.span[0], anchor.span[1], (text,), RAW, strip.via)
@@ -730,6 +736,7 @@ def _of_super(name: cst.Name, tree: Tree) -> bool:
 
 
 _LIBRARIES = {"requests", "httpx", "aiohttp"}
+_DOTTED = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
 
 
 def _is_assignment_target(name: cst.Name, tree: Tree) -> bool:
