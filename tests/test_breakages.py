@@ -227,7 +227,6 @@ def test_python_task_result_field(settings, table):
 # ------------------------------------------------------------------ Python: hidden uses of a base
 
 
-@pytest.mark.xfail(strict=True, reason="getattr(c, 'base') is not a use of self.base: the attribute moves to v2 under a staying call")
 def test_python_attribute_read_through_getattr(settings, table):
     source = PYTHON_HEAD + '''
 class Client:
@@ -260,7 +259,6 @@ print(names())
 """
 
 
-@pytest.mark.xfail(strict=True, reason="a module constant read by name at run time is not a use: API moves to v2 under the staying call")
 @pytest.mark.parametrize(
     "base",
     [
@@ -306,7 +304,6 @@ curl -sf "$API/$P/files" -H "$AUTH" | jq -r '.files[].name'
     assert problems(source, settings, table, "shell") == []
 
 
-@pytest.mark.xfail(strict=True, reason="a body written to a file counts as no read, but the program reads the file back: that read gets v2's answer")
 @pytest.mark.parametrize(
     "code",
     [
@@ -336,7 +333,6 @@ def test_python_saved_response_read_back(code, settings, table):
 LOG_API = 'API = os.environ["DATAMIMIC_URL"] + "/api/v1"\n'
 
 
-@pytest.mark.xfail(strict=True, reason="encode=false is put in the URL while the forwarded params carry encode=true: ?encode=false&encode=true")
 @pytest.mark.parametrize(
     "code",
     [
@@ -389,11 +385,6 @@ def test_shell_saved_response_read_elsewhere(other, settings, table):
 # ------------------------------------------------------------------ Python: bodies
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="dict(body, old_name=..., new_name=...) loses its overrides while body keeps v1 keys for the call that stays: "
-    "the v2 rename sends old_name and new_name too",
-)
 def test_python_rename_body_derived_from_a_staying_body(settings, table):
     source = PYTHON_HEAD + '''API = os.environ["DATAMIMIC_URL"] + "/api/v1"
 body = {"old_name": "customers.csv", "new_name": "clients.csv"}
@@ -420,7 +411,6 @@ def names():
 """
 
 
-@pytest.mark.xfail(strict=True, reason="an importer that reaches the constant by `from cfg import *` or importlib is not seen: API moves to v2 under its call")
 @pytest.mark.parametrize(
     "main",
     [
@@ -470,7 +460,6 @@ def python38() -> str:
     pytest.skip("needs a Python 3.8 (python3.8 on PATH, or under ~/.pyenv/versions): the oldest Python the gate promises")
 
 
-@pytest.mark.xfail(strict=True, reason="str.removesuffix (Python 3.9) is emitted into a file that runs on Python 3.8: AttributeError")
 def test_python_base_stripped_on_python38(tmp_path, settings, table):
     files = {"tool.py": OLD_PYTHON, "pyproject.toml": '[project]\nname = "tool"\nrequires-python = ">=3.8"\n'}
     assert folder_problems(files, [python38(), "tool.py"], tmp_path, settings, table) == []

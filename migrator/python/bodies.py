@@ -174,7 +174,18 @@ class Requests:
         """Defaults go into params= when the call has one, else into the URL."""
         defaults = work.rule.request.query_defaults
         value = self.keyword(work, "params")
-        if not defaults or value is None:
+        if not defaults:
+            return ""
+        # ``**kw``, ``**opts``, a wrapper's params parameter: they may carry the key too, and
+        # the default in the URL would then be sent twice (?encode=false&encode=true).
+        request = work.call.request or work.call.node
+        wanted = "&".join(f"{k}={v}" for k, v in defaults)
+        # A wrapper's own **kw is its call site's keywords, which the call has read already.
+        if any(a.star == "**" for a in work.call.node.args):
+            raise CannotRewrite(f"its ** arguments may carry params=; make sure it sends {wanted} unless they set it")
+        if value is None and any(a.keyword is not None and a.keyword.value == "params" for a in request.args):
+            raise CannotRewrite(f"params= comes from the caller; make sure it sends {wanted} unless the caller sets it")
+        if value is None:
             return ""
         try:
             params = self.mapping(work, "params", editing=True)
@@ -309,6 +320,9 @@ class Requests:
         renames = dict(request.body_rename)
         if body.open and (set(renames) | drop) - set(body.entries):
             raise CannotRewrite(SPREAD)
+        if body.open and (set(renames) | drop) and self._spread_may_hold(body, set(renames) | drop):
+            # dict(body, old_name=...) of a body another call keeps on v1: its keys go out too.
+            raise CannotRewrite(SPREAD)
         for start, end in self.removals(body, drop):
             work.byte_edits.append(self.tree.byte_edit(start, end, ""))
         for key, entry in body.entries.items():
@@ -318,6 +332,20 @@ class Requests:
                     work.byte_edits.append(self.tree.replace_node(node, f"{node.quote}{renames[key]}{node.quote}"))
                 else:
                     work.byte_edits.append(self.tree.replace_node(node, renames[key]))
+
+    def _spread_may_hold(self, body: Mapping, keys: set[str]) -> bool:
+        """Whether a dict spread into the body (``**base``, ``dict(base, ...)``) may hold one of
+        ``keys``: it does unless it is a literal the migrator reads without them."""
+        scope = body.scope or self.tree.tree_of(body.container).module_scope
+        for item in body.items:
+            spread = item.value if isinstance(item, cst.StarredDictElement) else item.value if isinstance(item, cst.Arg) and item.keyword is None else None
+            if spread is None:
+                continue
+            origin = self.values.origin(spread, scope) if isinstance(spread, cst.Name) else (spread, scope, None)
+            found = self._literal(origin[0], origin[1]) if origin is not None else None
+            if found is None or found.open or keys & set(found.entries):
+                return True
+        return False
 
     # ---------------------------------------------------------------- path parameters
 

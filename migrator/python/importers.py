@@ -17,6 +17,9 @@ _IMPORT = re.compile(
     rb"^[ \t]*(?:from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+(?:\(([^)]*)\)|([^\n#;]*))|import[ \t]+([^\n#;]+))", re.MULTILINE
 )
 
+# importlib.import_module("cfg"), __import__("cfg"): an import the statements do not show.
+_IMPORT_CALL = re.compile(rb"""\b(?:import_module|__import__)\(\s*[rb]?["']([\w.]+)["']""")
+
 
 def module_name(path: Path) -> str:
     """The dotted name a module is imported by: the packages (folders with __init__.py) above it."""
@@ -48,6 +51,7 @@ def _imports(data: bytes, name: str, is_package: bool) -> set[str]:
             member = item.split()[0] if item.split() else ""
             if member and member not in ("*", "\\"):
                 found.add(f"{base}.{member}")
+    found.update(match.group(1).decode("ascii", "replace") for match in _IMPORT_CALL.finditer(data))
     return found
 
 

@@ -7,6 +7,7 @@ Guide: "External API Endpoint Mapping"; the issue "Python front end".
 from __future__ import annotations
 
 import os
+import re
 
 import libcst as cst
 
@@ -21,7 +22,7 @@ from migrator.python.calls import CLIENTS, SUBPROCESS, HttpCall, Rewrite, callee
 from migrator.python.evidence import around
 from migrator.python.flow import binding_of, called_by_decorator
 from migrator.python.reads import Reads, is_keyword
-from migrator.python.project import Project
+from migrator.python.project import Project, _dotted
 from migrator.python.tree import PARAMETER, ParseError, Scope, Tree, lookup
 from migrator.python.values import EXPRESSION, RAW, Values, render
 from migrator.urls import Edit, Flat, Hole, Literal, Piece, Via, find_base, holder
@@ -66,6 +67,8 @@ class _Program:
         self.possible: set[cst.CSTNode] = set()  # calls left alone as maybe another service's
         # A call is reported where its endpoint's path is written (a wrapper's one call: in the wrapper).
         self.anchor: dict[cst.CSTNode, cst.CSTNode] = {}
+        self._by_name: list | None = None  # the run's reads of names by a string, found once
+        self.read_by_name_at: dict[cst.CSTNode, str] = {}  # such a read, and the v1 base it keeps
 
     def run(self) -> dict[str, tuple[list[Fix], list[Finding]]]:
         flow = self.values.flow
@@ -85,6 +88,10 @@ class _Program:
         fixes: dict[str, list[Fix]] = {path: [] for path in self.tree.trees}
         for home, fix in self.settle_shared_variables():
             fixes[home].append(fix)
+        for node, variable in self.read_by_name_at.items():
+            # What it reads is unseen: a v1 call through it would stay on v1 without a word.
+            message = f"this may read {variable} by name, which keeps its v1 base: a call through it stays on v1, migrate it by hand"
+            self.report("DM003", Status.REVIEW, node, message)
         for tree in self.tree.trees.values():
             self.report_unfollowed(tree, fixes[tree.path])
         return {path: (fixes[path], self.findings[path]) for path in self.tree.trees}
@@ -542,19 +549,24 @@ class _Program:
 
     def rewrite_call_only(self, work: Rewrite, variable: str) -> bool:
         """Leave the constant as it is and strip its v1 base in the call:
-        ``f"{API}/{p}/files"`` -> ``f"{API.removesuffix('/api/v1')}/api/v2/projects/{p}/files_uri"``,
-        ``API + "/" + p`` -> ``API.removesuffix("/api/v1") + "/api/v2/projects/" + p``.
+        ``f"{API}/{p}/files"`` -> ``f"{API[:-7] if API.endswith('/api/v1') else API}/api/v2/projects/{p}/files_uri"``,
+        ``API + "/" + p`` -> ``(API[:-7] if API.endswith("/api/v1") else API) + "/api/v2/projects/" + p``.
         """
         strip = frontend.base_strip(work.url_edits, work.match, variable, self.settings)
         if strip is None or not all(isinstance(item, str) for item in strip.after):
             return False
         anchor = strip.anchor
         added = strip.new_base + "".join(strip.after)  # type: ignore[arg-type]
+        # str.removesuffix is Python 3.9's: a slice guarded by endswith runs on 3.8 too. It
+        # reads the value twice, so only a name (API, self.base, cfg.API) is written so.
+        if not _DOTTED.fullmatch(anchor.source):
+            return False
+        name, cut = anchor.source, f"[:-{len(strip.tail)}]"
         if anchor.context == EXPRESSION:
-            text = f'{anchor.source}.removesuffix("{strip.tail}") + "{added}"'
+            text = f'({name}{cut} if {name}.endswith("{strip.tail}") else {name}) + "{added}"'
         elif anchor.context.startswith("py:") and "f" in anchor.context.split(":")[1]:
             quote = "'" if '"' in anchor.context.split(":", 2)[2] else '"'
-            text = f"{{{anchor.source}.removesuffix({quote}{strip.tail}{quote})}}{added}"
+            text = f"{{{name}{cut} if {name}.endswith({quote}{strip.tail}{quote}) else {name}}}{added}"
         else:
             return False
         edit = Edit(anchor.span[0], anchor.span[1], (text,), RAW, strip.via)
@@ -622,8 +634,53 @@ class _Program:
                 return line, None
             if not any(a <= start < b for a, b in migrating):
                 other = other or line
+        by_name = self.read_by_name(variable.removesuffix("()").split("[")[0].split(".")[-1], homes)
+        if by_name is not None:
+            self.read_by_name_at[by_name[1]] = variable
+            return by_name[0], None
         return None, other
 
+    def read_by_name(self, name: str, homes: set[str]) -> tuple[str, cst.CSTNode] | None:
+        """Where the run may read ``name`` by a string, which no use of the name shows:
+        ``globals()``, ``vars()``, ``eval``, ``exec`` or ``sys.modules`` in the module that
+        holds it, ``getattr`` of that name (or of a name not written out) anywhere,
+        ``from home import *``, or a module imported by ``importlib``/``__import__``."""
+        if self._by_name is None:
+            self._by_name = list(self._readers_by_name())
+        for kind, path, node, target in self._by_name:
+            home = not homes or path in homes
+            if kind == "getattr" and target not in (None, name):
+                continue
+            if kind in ("globals()", "vars()", "eval()", "exec()", "sys.modules") and not home:
+                continue
+            if kind == "import *" and not (target is None or not homes or target in homes):
+                continue
+            where = f"line {self.tree.line_column(node)[0]}" + (f" of {path}" if path else "")
+            return f"{kind} on {where}, which may read it by name", node
+        return None
+
+    def _readers_by_name(self):
+        """(kind, path, node, target) of each way the run reads names by a string: the name
+        getattr reads (None when not written out), the module a star import reads."""
+        for path, tree in self.tree.trees.items():
+            for call in tree.calls:
+                what = callee(call)
+                if what in ("globals", "vars", "eval", "exec", "getattr") and isinstance(call.func, cst.Name):
+                    if what != "getattr":
+                        yield what + "()", path, call, None
+                    elif len(call.args) >= 2:
+                        literal = call.args[1].value
+                        yield "getattr", path, call, literal.evaluated_value if isinstance(literal, cst.SimpleString) else None
+                elif what in ("import_module", "__import__"):
+                    yield what, path, call, None
+            for use in tree.names.get("modules", []):
+                parent = tree.parent.get(use)
+                if isinstance(parent, cst.Attribute) and parent.attr is use and isinstance(parent.value, cst.Name) and parent.value.value == "sys":
+                    yield "sys.modules", path, use, None
+            for node in tree.parent:
+                if isinstance(node, cst.ImportFrom) and isinstance(node.names, cst.ImportStar):
+                    resolved = self.tree._resolve(_dotted(node.module) if node.module else "", tree, len(node.relative))
+                    yield "import *", path, node, None if resolved is None else resolved.path
 
     def library_method(self, use: cst.Name) -> bool:
         """Whether a name is the method of an HTTP library's client or module
@@ -679,6 +736,7 @@ def _of_super(name: cst.Name, tree: Tree) -> bool:
 
 
 _LIBRARIES = {"requests", "httpx", "aiohttp"}
+_DOTTED = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
 
 
 def _is_assignment_target(name: cst.Name, tree: Tree) -> bool:

@@ -43,6 +43,9 @@ RAW_BODY = {"text", "content", "read", "body"}
 STREAMS = {"iter_content", "iter_lines", "iter_bytes", "iter_text", "aiter_bytes", "aiter_lines", "raw", "iter_chunked"}
 # What may be done with a raw body without parsing it: shown or written as it came.
 OUTPUTS = frozenset({"print", "write", "writelines", "write_bytes", "write_text", "echo", "secho", "copyfileobj"})
+# Writes to a file, and what opens the file they write: the program may read it back.
+FILE_WRITES = frozenset({"write", "writelines", "write_bytes", "write_text"})
+FILE_OPENERS = frozenset({"open", "Path", "PurePath", "PosixPath"})
 # Calls that make text of what they are given (a message, a log line): the body's shape does not matter.
 TEXT_SINKS = {*OUTPUTS, "str", "repr", "format", "get", "debug", "info", "warning", "warn", "error", "exception", "critical", "fail", "exit"}
 # Methods of a raw body that give the same body back as text.
@@ -236,6 +239,10 @@ class Reads:
             self.lost(walk, node, "it is followed through too many steps")
             return
         parent = self.tree.parent.get(node)
+        written = self._argument_of(node)
+        if written is not None and callee(written) in FILE_WRITES and self.read_back(written):
+            self.lost(walk, written, "it is written to a file the program reads back, which would hold v2's answer")
+            return
         if isinstance(parent, cst.Expr) or self._built_into_text(node):
             return  # discarded, or made part of a message
         call = self.tree.parent.get(parent)
@@ -243,6 +250,28 @@ class Reads:
             self.raw_uses(call, walk, way.on())  # resp.read().decode()
             return
         self.flow_on(node, walk, way, self.raw_uses, "loads", OUTPUTS)
+
+    def read_back(self, write: cst.Call) -> bool:
+        """Whether the file a raw body is written to may be read again by the run: its name
+        (a string, or the code that names it) stands in another place of the run."""
+        receiver = write.func.value if isinstance(write.func, cst.Attribute) else None
+        openers = [receiver]
+        if isinstance(receiver, cst.Name):  # fh of ``with open(...) as fh``: any of its bindings
+            openers = [node for node, _ in self.tree.lookup(receiver.value, self.tree.scope_of.get(receiver) or self.tree.tree_of(receiver).module_scope)]
+        return any(self._named_again(opener) for opener in openers)
+
+    def _named_again(self, opener: cst.CSTNode | None) -> bool:
+        if not (isinstance(opener, cst.Call) and callee(opener) in FILE_OPENERS and opener.args):
+            return False  # sys.stdout, a stream passed in: shown, not read again
+        name = opener.args[0].value
+        if isinstance(name, cst.SimpleString):
+            text = name.evaluated_value
+            return any(s is not name and isinstance(s, cst.SimpleString) and s.evaluated_value == text for s in self.tree.strings)
+        code = self.tree.text(name)
+        return any(
+            call is not opener and callee(call) in FILE_OPENERS and call.args and self.tree.text(call.args[0].value) == code
+            for call in self.tree.calls
+        )
 
     def _built_into_text(self, node: cst.CSTNode) -> bool:
         """The raw body made part of a string (f-string, +, %, str()), a log line, an error:
