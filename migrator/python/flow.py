@@ -23,7 +23,7 @@ import libcst as cst
 
 from migrator.python.calls import HTTP_METHODS, HttpCall, callee, http_call
 from migrator.python.project import Project
-from migrator.python.tree import PARAMETER, Binding, Frame, Scope, Tree, children
+from migrator.python.tree import PARAMETER, Binding, Frame, Scope, Tree, children, dotted
 from migrator.urls import Via
 
 
@@ -496,7 +496,7 @@ class Flow:
         if len(found) != 1 or not isinstance(found[0][0], cst.Call):
             return None
         made = found[0][0]
-        if _dotted(made.func) not in ("functools.partial", "partial") or not made.args or not _client_method(made.args[0].value):
+        if dotted(made.func) not in ("functools.partial", "partial") or not made.args or not _client_method(made.args[0].value):
             return None
         if any(arg.star for arg in (*made.args, *call.args)):
             return None
@@ -557,14 +557,14 @@ class Flow:
 
 def _is_fixture(function: cst.FunctionDef) -> bool:
     """``@pytest.fixture`` or ``@pytest.fixture(scope=...)`` (``@fixture`` imported from pytest)."""
-    return any(_dotted(d.decorator.func if isinstance(d.decorator, cst.Call) else d.decorator) in ("pytest.fixture", "fixture")
+    return any(dotted(d.decorator.func if isinstance(d.decorator, cst.Call) else d.decorator) in ("pytest.fixture", "fixture")
                for d in function.decorators)  # fmt: skip
 
 
 def _session_subclass(owner: Scope) -> bool:
     """A class whose base is requests' Session (whose get/post/... call ``self.request``)."""
     node = owner.node
-    return isinstance(node, cst.ClassDef) and any(_dotted(base.value) in ("requests.Session", "requests.sessions.Session", "Session") for base in node.bases)
+    return isinstance(node, cst.ClassDef) and any(dotted(base.value) in ("requests.Session", "requests.sessions.Session", "Session") for base in node.bases)
 
 
 def _within(folder: str, outer: str) -> bool:
@@ -650,11 +650,6 @@ def _forwards_all(call: cst.Call, star: str, kwargs: str | None) -> bool:
     expected = [("*", star)] + ([("**", kwargs)] if kwargs else [])
     return [(arg.star, arg.value.value if isinstance(arg.value, cst.Name) else None) for arg in call.args] == expected
 
-
-def _dotted(node: cst.BaseExpression) -> str:
-    if isinstance(node, cst.Attribute):
-        return f"{_dotted(node.value)}.{node.attr.value}"
-    return node.value if isinstance(node, cst.Name) else ""
 
 
 def _passes_keywords(request: cst.Call, function: cst.FunctionDef) -> bool:

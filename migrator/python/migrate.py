@@ -22,8 +22,8 @@ from migrator.python.calls import CLIENTS, SUBPROCESS, HttpCall, Rewrite, callee
 from migrator.python.evidence import around
 from migrator.python.flow import binding_of, called_by_decorator
 from migrator.python.reads import Reads, is_keyword
-from migrator.python.project import Project, _dotted
-from migrator.python.tree import PARAMETER, ParseError, Scope, Tree, lookup
+from migrator.python.project import Project
+from migrator.python.tree import PARAMETER, ParseError, Scope, Tree, dotted, lookup
 from migrator.python.values import EXPRESSION, RAW, Values, render
 from migrator.urls import Edit, Flat, Hole, Literal, Piece, Via, find_base, holder
 
@@ -679,7 +679,7 @@ class _Program:
                     yield "sys.modules", path, use, None
             for node in tree.parent:
                 if isinstance(node, cst.ImportFrom) and isinstance(node.names, cst.ImportStar):
-                    resolved = self.tree._resolve(_dotted(node.module) if node.module else "", tree, len(node.relative))
+                    resolved = self.tree._resolve(dotted(node.module) if node.module else "", tree, len(node.relative))
                     yield "import *", path, node, None if resolved is None else resolved.path
 
     def library_method(self, use: cst.Name) -> bool:

@@ -16,7 +16,7 @@ from pathlib import PurePosixPath
 import libcst as cst
 
 from migrator.edits import ByteEdit
-from migrator.python.tree import ParseError, Scope, Tree, lookup
+from migrator.python.tree import ParseError, Scope, Tree, dotted, lookup
 
 _MODULE_SIZE = 1 << 32
 
@@ -114,11 +114,11 @@ class Project:
             return None
         here = self.tree_of(node)
         if isinstance(node, cst.Import):
-            module = self._resolve(_dotted(alias.name), here, 0)
+            module = self._resolve(dotted(alias.name), here, 0)
             return [(module.module, module.module_scope)] if module is not None and alias.asname is not None else None
         relative = len(node.relative)
-        base = _dotted(node.module) if node.module is not None else ""
-        original = _dotted(alias.name)
+        base = dotted(node.module) if node.module is not None else ""
+        original = dotted(alias.name)
         target = self._resolve(f"{base}.{original}" if base else original, here, relative)
         if target is not None:  # from package import module
             return [(target.module, target.module_scope)]
@@ -135,8 +135,8 @@ class Project:
         alias = next((a for a in node.names if _bound(a) == name), None)
         if alias is None:
             return None
-        dotted = _dotted(alias.name) if alias.asname is not None else _dotted(alias.name).split(".")[0]
-        return self._resolve(dotted, self.tree_of(node), 0)
+        imported = dotted(alias.name) if alias.asname is not None else dotted(alias.name).split(".")[0]
+        return self._resolve(imported, self.tree_of(node), 0)
 
     def _resolve(self, dotted: str, here: Tree, relative: int) -> Tree | None:
         if not here.path:
@@ -162,15 +162,7 @@ class Project:
 def _bound(alias: cst.ImportAlias) -> str:
     if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
         return alias.asname.name.value
-    return _dotted(alias.name).split(".")[0]
-
-
-def _dotted(node: cst.CSTNode) -> str:
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        return f"{_dotted(node.value)}.{node.attr.value}"
-    return ""
+    return dotted(alias.name).split(".")[0]
 
 
 def _module_name(path: str) -> str:

@@ -176,6 +176,15 @@ def children(node: cst.CSTNode) -> list[cst.CSTNode]:
     return out
 
 
+def dotted(node: cst.CSTNode) -> str:
+    """``a.b.c`` of a name or attribute chain; "" for anything else."""
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        return f"{dotted(node.value)}.{node.attr.value}"
+    return ""
+
+
 _NODE_TYPES: dict[type, bool] = {}
 
 

@@ -32,9 +32,10 @@ from urllib.parse import urlparse, urlsplit, urlunsplit
 import libcst as cst
 
 from migrator.python import evidence
+from migrator.python.calls import static
 from migrator.python.flow import Flow, Rest, binding_of, param_default
 from migrator.python.project import Project
-from migrator.python.tree import PARAMETER, Binding, Frame, Scope
+from migrator.python.tree import PARAMETER, Binding, Frame, Scope, dotted
 from migrator.urls import Content, Hole, Literal, Piece, Via
 
 EXPRESSION = "py-expr"  # between expressions: nothing can be written there
@@ -229,7 +230,7 @@ class Values:
         func = node.func
         if isinstance(func, cst.Attribute):
             receiver = func.value
-            if name == "join" and self._dotted(receiver) in ("posixpath", "os.path"):
+            if name == "join" and dotted(receiver) in ("posixpath", "os.path"):
                 return self.path_join(node, scope, via, depth)
             if name == "join":
                 return self.string_join(node, receiver, scope, via, depth)
@@ -237,7 +238,7 @@ class Values:
                 return self.str_format(node, receiver, scope, via, depth)
             if name in ("substitute", "safe_substitute"):
                 return self.substitute(node, receiver, scope, via, depth)
-            if name == "Template" and self._dotted(receiver) == "string":
+            if name == "Template" and dotted(receiver) == "string":
                 return self.dollar_template(node, scope, via, depth)
             if name in ("strip", "rstrip", "lstrip"):
                 return self.strip(node, name, receiver, scope, via, depth, context)
@@ -269,7 +270,7 @@ class Values:
 
     def string_join(self, node: cst.Call, separator: cst.BaseExpression, scope: Scope, via: tuple[Via, ...], depth: int) -> list[Piece] | None:
         """``"/".join([BASE, project, *parts])``: the elements with the separator between them."""
-        text = self._static(separator)
+        text = static(separator)
         if text is None or len(node.args) != 1 or node.args[0].keyword or node.args[0].star:
             return None
         elements = self.elements(node.args[0].value, scope, via, depth)
@@ -390,7 +391,7 @@ class Values:
         if not isinstance(components, (cst.Tuple, cst.List)) or any(isinstance(e, cst.StarredElement) for e in components.elements):
             return None
         values = [element.value for element in components.elements]
-        if len(values) != (5 if _callee_name(node) == "urlunsplit" else 6) or any(self._static(v) != "" for v in values[3:]):
+        if len(values) != (5 if _callee_name(node) == "urlunsplit" else 6) or any(static(v) != "" for v in values[3:]):
             return None
         scheme, netloc = (self.argument(v, scope, via, depth) for v in values[:2])
         path = self.argument(values[2], scope, via, depth)
@@ -513,7 +514,7 @@ class Values:
         out: dict[str, cst.BaseExpression] = {}
         if isinstance(value, cst.Dict):
             for element in value.elements:
-                key = self._static(element.key) if isinstance(element, cst.DictElement) else None
+                key = static(element.key) if isinstance(element, cst.DictElement) else None
                 if key is None:
                     return None
                 out[key] = element.value
@@ -587,7 +588,7 @@ class Values:
         they would strip from text a rewrite may change are not followed."""
         if len(node.args) > 1 or any(arg.keyword or arg.star for arg in node.args):
             return None
-        chars = self._static(node.args[0].value) if node.args else string.whitespace
+        chars = static(node.args[0].value) if node.args else string.whitespace
         if not chars:
             return None
         inner = self.argument(receiver, scope, via, depth)
@@ -624,8 +625,8 @@ class Values:
         if len(key) != 1 or not isinstance(key[0], Literal) or not key[0].text.isidentifier() or len(found) != 1 or not isinstance(found[0][0], cst.Dict):
             return None
         table, table_scope = found[0]
-        values = [e.value for e in table.elements if isinstance(e, cst.DictElement) and self._static(e.key) == key[0].text]  # type: ignore[union-attr]
-        if len(values) != 1 or not all(isinstance(e, cst.DictElement) and self._static(e.key) is not None for e in table.elements):  # type: ignore[union-attr]
+        values = [e.value for e in table.elements if isinstance(e, cst.DictElement) and static(e.key) == key[0].text]  # type: ignore[union-attr]
+        if len(values) != 1 or not all(isinstance(e, cst.DictElement) and static(e.key) is not None for e in table.elements):  # type: ignore[union-attr]
             return None
         # Each entry is a definition of its own, changed by the calls that choose it; its uses
         # are the dict's reads (ENDPOINTS[name] of every key).
@@ -805,19 +806,6 @@ class Values:
         attribute = node.attr.value
         return [*owner.assignments.get(attribute, []), *owner.self_attributes.get(attribute, [])]
 
-    @staticmethod
-    def _dotted(node: cst.BaseExpression) -> str:
-        if isinstance(node, cst.Name):
-            return node.value
-        if isinstance(node, cst.Attribute):
-            return f"{Values._dotted(node.value)}.{node.attr.value}"
-        return ""
-
-    @staticmethod
-    def _static(node: cst.BaseExpression | None) -> str | None:
-        if isinstance(node, cst.SimpleString) and "b" not in node.prefix.lower():
-            return node.evaluated_value  # type: ignore[return-value]
-        return None
 
 
 # -------------------------------------------------------------------- pieces
