@@ -677,10 +677,9 @@ class _Program:
                 parent = tree.parent.get(use)
                 if isinstance(parent, cst.Attribute) and parent.attr is use and isinstance(parent.value, cst.Name) and parent.value.value == "sys":
                     yield "sys.modules", path, use, None
-            for node in tree.parent:
-                if isinstance(node, cst.ImportFrom) and isinstance(node.names, cst.ImportStar):
-                    resolved = self.tree._resolve(dotted(node.module) if node.module else "", tree, len(node.relative))
-                    yield "import *", path, node, None if resolved is None else resolved.path
+            for node in tree.star_imports:
+                resolved = self.tree._resolve(dotted(node.module) if node.module else "", tree, len(node.relative))
+                yield "import *", path, node, None if resolved is None else resolved.path
 
     def library_method(self, use: cst.Name) -> bool:
         """Whether a name is the method of an HTTP library's client or module

@@ -226,6 +226,7 @@ class Tree:
         self.scope_of: dict[cst.CSTNode, Scope] = {}
         self.calls: list[cst.Call] = []
         self.strings: list[cst.SimpleString | cst.FormattedString] = []
+        self.star_imports: list[cst.ImportFrom] = []  # from m import *: names read where the walk does not bind them
         self.names: dict[str, list[cst.Name]] = defaultdict(list)
         self.module_scope = Scope(self.module, "module", None)
         self._spans: dict[int, tuple[int, int]] | None = None  # by id(node)
@@ -284,7 +285,9 @@ class Tree:
             self._assign(node.asname.name, node.item, scope)
         elif kind is cst.Global:
             scope.globals.update(item.name.value for item in node.names)
-        elif (kind is cst.Import or kind is cst.ImportFrom) and not isinstance(node.names, cst.ImportStar):
+        elif kind is cst.ImportFrom and isinstance(node.names, cst.ImportStar):
+            self.star_imports.append(node)
+        elif kind is cst.Import or kind is cst.ImportFrom:
             for alias in node.names:
                 bound = alias.asname.name if alias.asname else alias.name
                 if isinstance(bound, cst.Name):
