@@ -344,6 +344,11 @@ class Script:
         assignment: ``$name`` in a single-quoted string run later (eval, trap, alias, a command
         kept in a variable), an escaped ``\\$name`` given to eval, or the bare name where
         ``${!ref}`` or a nameref may read it. Such a use cannot be followed."""
+        if name not in self._hidden:  # asked per variable by the flow and the plan alike
+            self._hidden[name] = self._hidden_use(name)
+        return self._hidden[name]
+
+    def _hidden_use(self, name: str) -> int | None:
         known = [(u.start, u.end) for u in self.uses.get(name, [])]
         for match in _mention(name).finditer(self.source):
             at = match.start()
